@@ -63,8 +63,6 @@ export class Engine {
       if (stop && stop()) break;
     }
     this.processed += n;
-    if (q.size === 0 || q.peekTime() > until) {
-      if (until !== Infinity && until > this.now) this.now = until;
-    }
+    if (q.size > 0 && q.peekTime() > until && until > this.now) this.now = until;
   }
 }

@@ -1,0 +1,21 @@
+import type { Micros } from '../core/units.js';
+import type { Message } from './messages.js';
+
+/** A record whose timer fires through the event queue; `token` tells a live timer from a cancelled one. */
+export interface Timed {
+  fire(token: number): void;
+}
+
+/** Why a node dropped a peer (a Go handler returning Break). */
+export type DropReason = string;
+
+/** Everything non-deterministic a node may touch, and nothing more. */
+export interface Env {
+  now(): Micros;
+  /** the network decides when (and whether) it arrives */
+  send(from: number, to: number, msg: Message): void;
+  /** schedules `rec.fire(token)` after `delay`; cancel by changing the record's token */
+  after(delay: Micros, rec: Timed, token: number): void;
+  /** drops the connection between two nodes (both sides see the peer go) */
+  drop(node: number, peer: number, reason: DropReason): void;
+}

@@ -1,0 +1,96 @@
+import { MAX_PO, po16 } from '../topology/address.js';
+
+export const BINS = MAX_PO + 1;
+
+/** Watches a node's store: the simulator's independent record of what was stored and removed. */
+export interface StoreObserver {
+  stored(node: number, chunk: number, bin: number, binId: number): void;
+  removed(node: number, chunk: number): void;
+}
+
+/** The first 32-bit word of every chunk address, by chunk id; the array may be replaced as it grows. */
+export interface ChunkHeads {
+  heads: Uint32Array;
+}
+
+/** One bin of the pull index: binId -> chunk (binId = position + 1, -1 where removed). */
+class Bin {
+  chunks: number[] = [];
+  cursor = 0;
+}
+
+/**
+ * A node's localstore pull index (PROTOCOL.md §3): 17 bins by capped PO to the node, per-bin IDs from 1,
+ * a cursor at the highest present ID, history reads by ID and removal that leaves permanent gaps.
+ * Chunks are integer ids; `chunks.heads[c]` is the first 32-bit word of chunk c's address.
+ */
+export class Localstore {
+  private readonly bins: Bin[] = Array.from({ length: BINS }, () => new Bin());
+  private readonly index = new Map<number, number>(); // chunk -> binId
+  size = 0;
+
+  constructor(
+    readonly node: number,
+    readonly head: number,
+    private readonly chunks: ChunkHeads,
+    private readonly observer: StoreObserver | undefined,
+  ) {}
+
+  binOf(chunk: number): number {
+    return po16(this.head, this.chunks.heads[chunk]!);
+  }
+
+  has(chunk: number): boolean {
+    return this.index.has(chunk);
+  }
+
+  /** Stores a chunk; returns its new bin ID, or 0 when it was already present (no new ID). */
+  put(chunk: number): number {
+    if (this.index.has(chunk)) return 0;
+    const bin = this.binOf(chunk);
+    const b = this.bins[bin]!;
+    b.chunks.push(chunk);
+    const id = b.chunks.length;
+    b.cursor = id;
+    this.index.set(chunk, id);
+    this.size++;
+    this.observer?.stored(this.node, chunk, bin, id);
+    return id;
+  }
+
+  /** Removes a chunk from the pull index; its ID stays used (a gap). */
+  remove(chunk: number): boolean {
+    const id = this.index.get(chunk);
+    if (id === undefined) return false;
+    const b = this.bins[this.binOf(chunk)]!;
+    b.chunks[id - 1] = -1;
+    this.index.delete(chunk);
+    this.size--;
+    while (b.cursor > 0 && b.chunks[b.cursor - 1] === -1) b.cursor--;
+    this.observer?.removed(this.node, chunk);
+    return true;
+  }
+
+  /** LastPullSubscriptionBinID: the largest bin ID present, 0 if the bin is empty. */
+  cursor(bin: number): number {
+    return this.bins[bin]!.cursor;
+  }
+
+  /** The counter: the last bin ID ever assigned in the bin. */
+  lastId(bin: number): number {
+    return this.bins[bin]!.chunks.length;
+  }
+
+  /** The chunk at a bin ID, or -1 for a gap or an ID not yet assigned. */
+  at(bin: number, id: number): number {
+    const xs = this.bins[bin]!.chunks;
+    return id >= 1 && id <= xs.length ? xs[id - 1]! : -1;
+  }
+
+  /** All chunks present, bin by bin in ID order. */
+  list(): number[] {
+    const out: number[] = [];
+    for (const b of this.bins) for (const c of b.chunks) if (c >= 0) out.push(c);
+    return out;
+  }
+}

@@ -1,0 +1,178 @@
+import type { Rng } from '../core/rng.js';
+import { Client } from './client.js';
+import type { DropReason, Env } from './env.js';
+import { Intervals } from './intervals.js';
+import { Kademlia } from './kademlia.js';
+import { BINS, Localstore, type ChunkHeads, type StoreObserver } from './localstore.js';
+import { MsgType, type Message } from './messages.js';
+import type { LatentDefect, Mutant, ProtocolOptions } from './options.js';
+import { Peer } from './peer.js';
+import { Server } from './server.js';
+import { wantsBin } from './subscriptions.js';
+import { Syncer } from './syncer.js';
+
+/**
+ * One Swarm node as far as pull sync goes: its localstore, Kademlia table, interval store, and the stream!
+ * server, client and pull syncer. Handlers run to completion; timers are events through `env`.
+ * The store and intervals survive `stop()`; connections and protocol state do not.
+ */
+export class SyncNode {
+  readonly store: Localstore;
+  kad: Kademlia;
+  readonly peers = new Map<number, Peer>();
+  readonly server: Server;
+  readonly client: Client;
+  readonly syncer: Syncer;
+  private readonly intervalStore = new Map<number, Intervals>();
+  private readonly mutants: ReadonlySet<string>;
+  private readonly defects: ReadonlySet<string>;
+  /** NeedData LRU (Map order = recency), kept only when removals can make it differ from the store */
+  private readonly needCache: Map<number, true> | undefined;
+  /** chunks currently wanted from some peer (only with dedupInFlight) */
+  private readonly inFlight = new Map<number, number>();
+
+  constructor(
+    readonly id: number,
+    head: number,
+    chunkHeads: ChunkHeads,
+    readonly opts: ProtocolOptions,
+    readonly env: Env,
+    readonly rng: Rng,
+    observer: StoreObserver | undefined,
+    trackNeedData: boolean,
+  ) {
+    this.store = new Localstore(id, head, chunkHeads, observer);
+    this.kad = new Kademlia(opts.neighbourhoodSize);
+    this.server = new Server(this);
+    this.client = new Client(this);
+    this.syncer = new Syncer(this);
+    this.mutants = new Set(opts.mutants);
+    this.defects = new Set(opts.latentDefects);
+    this.needCache = trackNeedData && opts.needDataCache > 0 ? new Map() : undefined;
+  }
+
+  mutant(name: Mutant): boolean {
+    return this.mutants.has(name);
+  }
+
+  latent(name: LatentDefect): boolean {
+    return this.defects.has(name);
+  }
+
+  // --- connections -------------------------------------------------------------------------------------
+
+  /** A connection came up: kademlia on, then the stream protocol starts for the peer. */
+  connect(peerId: number, po: number, po256: number, epoch: number): void {
+    if (this.peers.has(peerId)) throw new Error(`assertion failed: node ${this.id} already connected to ${peerId}`);
+    if (this.kad.on(po256)) this.syncer.depthChanged();
+    const peer = new Peer(this, peerId, po, po256, epoch);
+    this.peers.set(peerId, peer);
+    this.env.after(this.opts.syncInitBackoff, peer.initTimer, epoch);
+  }
+
+  /** The connection went down: all per-peer state is discarded (intervals persist). */
+  disconnect(peerId: number): void {
+    const peer = this.peers.get(peerId);
+    if (!peer) return;
+    peer.closed = true;
+    this.peers.delete(peerId);
+    for (const w of peer.wants.values()) if (w.pending) this.wanting(w.pending, false);
+    this.syncer.peerGone(peer);
+    if (this.kad.off(peer.po256)) this.syncer.depthChanged();
+  }
+
+  /** The node stops: every connection must already be gone; protocol state is reset. */
+  stop(): void {
+    if (this.peers.size > 0) throw new Error(`assertion failed: node ${this.id} stopped with ${this.peers.size} peers`);
+    this.server.clear();
+    this.kad = new Kademlia(this.opts.neighbourhoodSize);
+    this.inFlight.clear();
+  }
+
+  // --- messages ----------------------------------------------------------------------------------------
+
+  receive(from: number, m: Message): void {
+    const peer = this.peers.get(from);
+    if (!peer) return;
+    switch (m.type) {
+      case MsgType.StreamInfoReq: return this.server.onStreamInfoReq(peer, m);
+      case MsgType.StreamInfoRes:
+        if (!peer.initDone) this.syncer.answered(peer);
+        return this.client.onStreamInfoRes(peer, m);
+      case MsgType.GetRange: return this.server.onGetRange(peer, m);
+      case MsgType.OfferedHashes: return this.client.onOfferedHashes(peer, m);
+      case MsgType.ChunkDelivery: return this.client.onChunkDelivery(peer, m);
+      case MsgType.WantedHashes: return this.server.onWantedHashes(peer, m);
+      case MsgType.BatchDone: return this.client.onBatchDone(peer, m);
+      case MsgType.StreamState: return this.client.onStreamState(peer, m);
+    }
+  }
+
+  send(peer: Peer, m: Message): void {
+    this.env.send(this.id, peer.id, m);
+  }
+
+  drop(peer: Peer, reason: DropReason): void {
+    if (!peer.closed) this.env.drop(this.id, peer.id, reason);
+  }
+
+  // --- helpers the roles share ---------------------------------------------------------------------------
+
+  /** WantStream: is `bin` in syncBins(po, current depth)? */
+  wantStream(peer: Peer, bin: number): boolean {
+    return wantsBin(peer.po, this.kad.depth, bin, this.opts.syncWithinDepthOnly);
+  }
+
+  intervals(peerId: number, bin: number): Intervals {
+    const key = peerId * BINS + bin;
+    let iv = this.intervalStore.get(key);
+    if (!iv) this.intervalStore.set(key, (iv = new Intervals(1)));
+    return iv;
+  }
+
+  /** NeedData: not in the store, not in the recently-put/served cache (L6), not already wanted (dedupInFlight). */
+  needData(chunk: number): boolean {
+    if (this.store.has(chunk)) return false;
+    if (this.needCache?.has(chunk) && this.latent('L6')) return false;
+    if (this.opts.dedupInFlight && this.inFlight.has(chunk)) return false;
+    return true;
+  }
+
+  wanting(chunks: Set<number>, on: boolean): void {
+    if (!this.opts.dedupInFlight) return;
+    for (const c of chunks) {
+      const n = (this.inFlight.get(c) ?? 0) + (on ? 1 : -1);
+      if (n > 0) this.inFlight.set(c, n);
+      else this.inFlight.delete(c);
+    }
+  }
+
+  /** A chunk arrived by sync: store it (ModePutSync); a new one wakes this node's own servers of its bin. */
+  putSynced(chunk: number): void {
+    this.touch(chunk);
+    if (this.store.put(chunk) > 0) this.server.binGrew(this.store.binOf(chunk));
+  }
+
+  /** The server read these for a delivery (Get by the sync provider): recently used for NeedData. */
+  served(chunks: readonly number[]): void {
+    if (this.needCache) for (const c of chunks) this.touch(c);
+  }
+
+  upload(chunk: number): boolean {
+    const id = this.store.put(chunk);
+    if (id > 0) this.server.binGrew(this.store.binOf(chunk));
+    return id > 0;
+  }
+
+  removeChunk(chunk: number): boolean {
+    return this.store.remove(chunk);
+  }
+
+  private touch(chunk: number): void {
+    const cache = this.needCache;
+    if (!cache) return;
+    cache.delete(chunk);
+    cache.set(chunk, true);
+    if (cache.size > this.opts.needDataCache) cache.delete(cache.keys().next().value!);
+  }
+}

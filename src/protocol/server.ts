@@ -1,0 +1,127 @@
+import { BINS } from './localstore.js';
+import { LIVE, MsgType, STATE_BUSY, decodeWants, type GetRange, type StreamInfoReq, type WantedHashes } from './messages.js';
+import { Collector, rangeKey, type Peer } from './peer.js';
+import type { SyncNode } from './node.js';
+
+/**
+ * The serving side of stream! (PROTOCOL.md §5.2): answers cursor requests, collects batches of hashes for
+ * GetRange (history up to `To`, live as a long poll on the bin), and delivers the wanted chunks.
+ */
+export class Server {
+  /** per bin, the collectors parked until a new chunk enters that bin */
+  private readonly parked: Collector[][] = Array.from({ length: BINS }, () => []);
+
+  constructor(private readonly node: SyncNode) {}
+
+  onStreamInfoReq(peer: Peer, m: StreamInfoReq): void {
+    const node = this.node;
+    if (m.bins.length === 0) return node.drop(peer, 'empty StreamInfoReq');
+    for (const b of m.bins) if (!(b >= 0 && b < BINS)) return node.drop(peer, `StreamInfoReq: bad stream key ${b}`);
+    node.send(peer, { type: MsgType.StreamInfoRes, bins: m.bins, cursors: m.bins.map((b) => node.store.cursor(b)) });
+  }
+
+  onGetRange(peer: Peer, m: GetRange): void {
+    const node = this.node;
+    const live = m.to === LIVE;
+    const key = rangeKey(m.bin, live);
+    if (peer.serverOpen[key] && !node.mutant('2113')) {
+      if (node.opts.streamState) node.send(peer, { type: MsgType.StreamState, ruid: m.ruid, bin: m.bin, live, code: STATE_BUSY });
+      return;
+    }
+    peer.serverOpen[key] = 1;
+    if (!(m.bin >= 0 && m.bin < BINS)) return node.drop(peer, `GetRange: bad stream key ${m.bin}`);
+    const col = new Collector(node, peer, m.ruid, m.bin, m.from, m.to, live);
+    peer.collectors.add(col);
+    this.scan(col);
+  }
+
+  /** A chunk entered `bin` of this node's store: parked collectors of that bin read on. */
+  binGrew(bin: number): void {
+    const list = this.parked[bin]!;
+    if (list.length === 0) return;
+    this.parked[bin] = [];
+    for (const col of list) if (!col.done && !col.peer.closed) this.scan(col);
+  }
+
+  private scan(col: Collector): void {
+    const node = this.node;
+    const store = node.store;
+    const lastId = store.lastId(col.bin);
+    const batch = node.opts.batchSize;
+    const before = col.hashes.length;
+    let closed = false;
+    // Go's SubscribePull(since, until): entries in ID order; it closes after sending the entry with ID == To,
+    // or on meeting the first entry past To (not sent at HEAD; bug B1 sent it). Gaps are not entries.
+    while (col.hashes.length < batch && col.next <= lastId) {
+      const id = col.next++;
+      const c = store.at(col.bin, id);
+      if (c < 0) continue;
+      if (!col.live && id > col.to) {
+        if (node.mutant('B1')) col.hashes.push(c), (col.last = id);
+        closed = true;
+        break;
+      }
+      col.hashes.push(c);
+      col.last = id;
+      if (!col.live && id === col.to) {
+        closed = true;
+        break;
+      }
+    }
+    if (closed || col.hashes.length >= batch) return this.finish(col);
+    if (col.hashes.length > before) {
+      col.token++;
+      node.env.after(node.opts.serverBatchTimeout, col, col.token);
+    }
+    this.parked[col.bin]!.push(col);
+  }
+
+  /** The batch is complete (full, range closed, or idle timeout): offer it. */
+  finish(col: Collector): void {
+    const node = this.node;
+    const peer = col.peer;
+    col.done = true;
+    col.token++;
+    peer.collectors.delete(col);
+    const key = rangeKey(col.bin, col.live);
+    if (col.hashes.length === 0) {
+      node.send(peer, { type: MsgType.OfferedHashes, ruid: col.ruid, lastIndex: col.live ? col.from : col.to, hashes: [] });
+      if (!node.latent('L1')) peer.serverOpen[key] = 0;
+      return;
+    }
+    if (node.opts.roundtrip) {
+      peer.offers.set(col.ruid, { bin: col.bin, hashes: col.hashes });
+      node.send(peer, { type: MsgType.OfferedHashes, ruid: col.ruid, lastIndex: col.last, hashes: col.hashes });
+    } else {
+      this.deliver(peer, col.ruid, col.hashes);
+      node.send(peer, { type: MsgType.BatchDone, ruid: col.ruid, lastIndex: col.last });
+    }
+    peer.serverOpen[key] = 0;
+  }
+
+  onWantedHashes(peer: Peer, m: WantedHashes): void {
+    const node = this.node;
+    const offer = peer.offers.get(m.ruid);
+    if (!offer) return node.drop(peer, 'WantedHashes: ruid not found');
+    peer.offers.delete(m.ruid);
+    if (m.bits.length === 0) return;
+    const idx = decodeWants(m.bits, offer.hashes.length);
+    if (!idx) return node.drop(peer, 'WantedHashes: bit vector too short');
+    const wanted = idx.map((i) => offer.hashes[i]!);
+    for (const c of wanted) if (!node.store.has(c)) return node.drop(peer, 'get provider: chunk not found');
+    node.served(wanted);
+    this.deliver(peer, m.ruid, wanted);
+  }
+
+  private deliver(peer: Peer, ruid: number, chunks: readonly number[]): void {
+    const frame = this.node.opts.frameSize;
+    for (let i = 0; i < chunks.length; i += frame) {
+      this.node.send(peer, { type: MsgType.ChunkDelivery, ruid, chunks: chunks.slice(i, i + frame) });
+    }
+  }
+
+  /** The node stopped or the peer left: parked collectors of gone peers are dropped lazily in binGrew. */
+  clear(): void {
+    for (let b = 0; b < BINS; b++) this.parked[b] = [];
+  }
+}

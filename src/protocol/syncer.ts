@@ -1,0 +1,70 @@
+import { MsgType } from './messages.js';
+import type { Peer } from './peer.js';
+import { subscriptionsDiff } from './subscriptions.js';
+import type { SyncNode } from './node.js';
+
+/**
+ * The pull syncer (PROTOCOL.md §4.3): per peer, after the init backoff, subscribe to the bins syncBins allows;
+ * then on every depth change re-diff and subscribe to the new bins / forget the cursors of the quit ones.
+ */
+export class Syncer {
+  /** PO-0 peers holding one of the 3 slots of bug #1972 */
+  private po0Slots = 0;
+
+  constructor(private readonly node: SyncNode) {}
+
+  /** InitPeer: read depth, subscribe, then listen to depth changes. */
+  initPeer(peer: Peer): void {
+    const node = this.node;
+    if (node.mutant('1972') && peer.po === 0) {
+      if (this.po0Slots >= 3) return; // the 4th+ PO-0 peer waits on the semaphore for ever
+      this.po0Slots++;
+      peer.holdsSlot = true;
+    }
+    const depth = node.kad.depth;
+    const [sub] = subscriptionsDiff(peer.po, -1, depth, node.opts.syncWithinDepthOnly);
+    this.update(peer, sub, []);
+    peer.depth = depth;
+    // L3: Go subscribes to depth signals only after sending; with the mutant the window lasts until the
+    // first StreamInfoRes, and a change inside it is missed.
+    if (!node.mutant('L3')) peer.initDone = true;
+  }
+
+  /** The first StreamInfoRes of a peer closes the L3 window. */
+  answered(peer: Peer): void {
+    peer.initDone = true;
+  }
+
+  /** The node's depth changed: wake every initialised peer's loop once (signals coalesce, buffered(1)). */
+  depthChanged(): void {
+    const node = this.node;
+    for (const peer of node.peers.values()) {
+      if (!peer.initDone || peer.signalPending) continue;
+      peer.signalPending = true;
+      node.env.after(0, peer.signalTimer, peer.epoch);
+    }
+  }
+
+  depthSignal(peer: Peer): void {
+    const node = this.node;
+    peer.signalPending = false;
+    const nd = node.kad.depth;
+    const [sub, quit] = subscriptionsDiff(peer.po, peer.depth, nd, node.opts.syncWithinDepthOnly);
+    this.update(peer, sub, quit);
+    peer.depth = nd;
+  }
+
+  peerGone(peer: Peer): void {
+    if (peer.holdsSlot) this.po0Slots--;
+  }
+
+  /** updateSyncSubscriptions: make sure intervals exist, ask for cursors of new bins, forget quit ones. */
+  private update(peer: Peer, sub: number[], quit: number[]): void {
+    const node = this.node;
+    if (sub.length > 0) {
+      for (const b of sub) if (b >= 0) node.intervals(peer.id, b);
+      node.send(peer, { type: MsgType.StreamInfoReq, bins: sub.map((b) => b & 255) }); // uint8(-1) = 255: L5
+    }
+    for (const b of quit) if (b >= 0) peer.cursors[b] = -1;
+  }
+}

@@ -1,0 +1,21 @@
+import type { Micros } from '../core/units.js';
+import type { Message } from '../protocol/messages.js';
+
+/**
+ * What the world reports as it happens, for checkers, metrics and reports. Each observer sees facts from the
+ * world's own paths (the store, the transport), never the protocol's own counters.
+ */
+export interface WorldObserver {
+  uploaded?(node: number, chunk: number, t: Micros): void;
+  /** a chunk entered a node's store (by upload or by sync) */
+  stored?(node: number, chunk: number, t: Micros): void;
+  removed?(node: number, chunk: number, t: Micros): void;
+  /** a ChunkDelivery carrying `chunk` was dispatched to `node` by the transport */
+  arrived?(node: number, chunk: number, from: number, ruid: number, t: Micros): void;
+  sent?(from: number, to: number, msg: Message, bytes: number, t: Micros): void;
+  connected?(a: number, b: number, t: Micros): void;
+  disconnected?(a: number, b: number, reason: string, t: Micros): void;
+  nodeUp?(node: number, up: boolean, t: Micros): void;
+  /** a scenario timeline action was applied */
+  action?(label: string, t: Micros): void;
+}

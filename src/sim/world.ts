@@ -1,0 +1,316 @@
+import { Engine } from '../core/engine.js';
+import type { Rng } from '../core/rng.js';
+import type { Micros } from '../core/units.js';
+import { Channel, transit, type LinkModel } from '../net/links.js';
+import type { Env, Timed } from '../protocol/env.js';
+import { MsgType, wireSize, type Message } from '../protocol/messages.js';
+import { SyncNode } from '../protocol/node.js';
+import type { ProtocolOptions } from '../protocol/options.js';
+import { AddressTable, po16, po256 } from '../topology/address.js';
+import type { Topology } from '../topology/topology.js';
+import type { WorldObserver } from './observer.js';
+
+export interface WorldOptions {
+  protocol: ProtocolOptions;
+  links: LinkModel;
+  /** hive redial after a drop; undefined = no redial */
+  redialDelay: Micros | undefined;
+  /** keep the NeedData LRU (needed only when chunks can be removed) */
+  trackNeedData?: boolean;
+}
+
+/** A live connection: two FIFO channels and an epoch that tells its messages from an earlier connection's. */
+interface Conn {
+  readonly a: number;
+  readonly b: number;
+  readonly epoch: number;
+  readonly po: number;
+  readonly po256: number;
+  readonly ab: Channel;
+  readonly ba: Channel;
+  model: LinkModel | undefined;
+}
+
+/**
+ * The simulated network: nodes built from a topology, connections over simulated links, the clock, and the
+ * observable facts (uploads, stores, arrivals, messages, drops) handed to observers.
+ */
+export class World {
+  readonly engine = new Engine();
+  readonly nodes: SyncNode[] = [];
+  readonly up: boolean[];
+  readonly paused: boolean[];
+  readonly chunks = new AddressTable(1024);
+  readonly chunkHeads = { heads: new Uint32Array(1024) };
+  /** connections the topology (and scenario connects) want; redial restores these */
+  private readonly wanted = new Set<number>();
+  private readonly conns = new Map<number, Conn>();
+  private readonly held: { from: number; to: number; epoch: number; msg: Message }[][];
+  private readonly observers: WorldObserver[] = [];
+  private epoch = 0;
+  private readonly netRng: Rng;
+  private readonly chunkRng: Rng;
+  private readonly K_DELIVER: number;
+  private readonly K_TIMER: number;
+  private readonly K_REDIAL: number;
+
+  constructor(
+    readonly topology: Topology,
+    readonly opts: WorldOptions,
+    rng: Rng,
+  ) {
+    const n = topology.ids.length;
+    this.up = topology.up.slice();
+    this.paused = new Array<boolean>(n).fill(false);
+    this.held = Array.from({ length: n }, () => []);
+    this.netRng = rng.fork('net');
+    this.chunkRng = rng.fork('chunks');
+    const e = this.engine;
+    this.K_DELIVER = e.register('deliver', (from, to, epoch, msg) => this.deliver(from, to, epoch, msg as Message));
+    this.K_TIMER = e.register('timer', (_node, token, _c, rec) => (rec as Timed).fire(token));
+    this.K_REDIAL = e.register('redial', (a, b) => this.redial(a, b));
+    for (let i = 0; i < n; i++) {
+      const env = this.envFor(i);
+      const observer = { stored: (node: number, c: number) => this.emit('stored', node, c), removed: (node: number, c: number) => this.emit('removed', node, c) };
+      this.nodes.push(new SyncNode(i, topology.addrs.head(i), this.chunkHeads, opts.protocol, env, rng.fork(`node:${i}`), observer, opts.trackNeedData ?? false));
+    }
+    for (const [a, b] of topology.conns) this.wanted.add(this.key(a, b));
+  }
+
+  observe(o: WorldObserver): void {
+    this.observers.push(o);
+  }
+
+  get now(): Micros {
+    return this.engine.now;
+  }
+
+  /** Registers another event kind (for timelines built on top of the world). */
+  register(name: string, handler: (a: number, b: number, c: number, payload: unknown) => void): number {
+    return this.engine.register(name, handler);
+  }
+
+  /** Brings up every wanted connection between up nodes, in topology order. */
+  start(): void {
+    for (const [a, b] of this.topology.conns) if (this.up[a] && this.up[b]) this.link(a, b);
+  }
+
+  /** Runs until nothing is pending (the queue drained) or `maxTime`; true when quiescent. */
+  runUntilQuiescent(maxTime: Micros = Infinity): boolean {
+    this.engine.run(maxTime);
+    return this.engine.queue.size === 0;
+  }
+
+  /** Runs every event up to and including time `t`; the clock then reads `t`. */
+  runUntil(t: Micros): void {
+    this.engine.run(t);
+    if (this.engine.now < t) this.engine.now = t;
+  }
+
+  /**
+   * A Kademlia-only peer (Go tests' bogus/fake peers: kad.On without a protocol): changes the node's depth
+   * as a real connection would, but no messages flow.
+   */
+  fakePeer(node: number, po256: number, on: boolean): void {
+    const n = this.nodes[node]!;
+    if (on ? n.kad.on(po256) : n.kad.off(po256)) n.syncer.depthChanged();
+  }
+
+  // --- chunks ------------------------------------------------------------------------------------------
+
+  /** Makes `count` new chunks with uniformly random addresses; returns their ids. */
+  newChunks(count: number): number[] {
+    const ids: number[] = [];
+    const bytes = new Uint8Array(32);
+    for (let i = 0; i < count; i++) {
+      for (let k = 0; k < 32; k += 4) {
+        const w = this.chunkRng.u32();
+        bytes[k] = w >>> 24;
+        bytes[k + 1] = (w >>> 16) & 255;
+        bytes[k + 2] = (w >>> 8) & 255;
+        bytes[k + 3] = w & 255;
+      }
+      const id = this.chunks.add(bytes);
+      if (id >= this.chunkHeads.heads.length) this.growHeads();
+      this.chunkHeads.heads[id] = this.chunks.head(id);
+      ids.push(id);
+    }
+    return ids;
+  }
+
+  upload(node: number, chunk: number): void {
+    for (const o of this.observers) o.uploaded?.(node, chunk, this.now);
+    this.nodes[node]!.upload(chunk);
+  }
+
+  removeChunk(node: number, chunk: number): boolean {
+    return this.nodes[node]!.removeChunk(chunk);
+  }
+
+  // --- connections -------------------------------------------------------------------------------------
+
+  isLinked(a: number, b: number): boolean {
+    return this.conns.has(this.key(a, b));
+  }
+
+  linkCount(): number {
+    return this.conns.size;
+  }
+
+  /** Live connections as sorted [a, b] pairs. */
+  links(): [number, number][] {
+    return [...this.conns.values()].map((c): [number, number] => [c.a, c.b]).sort((x, y) => x[0] - y[0] || x[1] - y[1]);
+  }
+
+  /** A scenario connect: wanted from now on, up at once if both nodes are. */
+  connect(a: number, b: number): void {
+    this.wanted.add(this.key(a, b));
+    if (this.up[a] && this.up[b]) this.link(a, b);
+  }
+
+  /** A scenario disconnect: no longer wanted, so no redial. */
+  disconnect(a: number, b: number): void {
+    this.wanted.delete(this.key(a, b));
+    this.unlink(a, b, 'disconnected by scenario');
+  }
+
+  /** Sets a link model for one live connection (undefined = back to the world's). */
+  setLinkModel(a: number, b: number, model: LinkModel | undefined): void {
+    const c = this.conns.get(this.key(a, b));
+    if (c) c.model = model;
+  }
+
+  stop(node: number): void {
+    if (!this.up[node]) return;
+    for (const peer of [...this.nodes[node]!.peers.keys()]) this.unlink(node, peer, 'node stopped');
+    this.up[node] = false;
+    this.held[node] = [];
+    this.paused[node] = false;
+    this.nodes[node]!.stop();
+    for (const o of this.observers) o.nodeUp?.(node, false, this.now);
+  }
+
+  /** A stopped node starts again and reconnects to every wanted peer that is up. */
+  restart(node: number): void {
+    if (this.up[node]) return;
+    this.up[node] = true;
+    for (const o of this.observers) o.nodeUp?.(node, true, this.now);
+    for (const [a, b] of this.wantedOf(node)) if (this.up[a] && this.up[b]) this.link(a, b);
+  }
+
+  /** Holds messages that arrive at `node` until resume (handlers already running are not affected). */
+  pause(node: number): void {
+    this.paused[node] = true;
+  }
+
+  resume(node: number): void {
+    if (!this.paused[node]) return;
+    this.paused[node] = false;
+    const held = this.held[node]!;
+    this.held[node] = [];
+    for (const h of held) this.engine.at(this.now, this.K_DELIVER, h.from, h.to, h.epoch, h.msg);
+  }
+
+  private wantedOf(node: number): [number, number][] {
+    const n = this.nodes.length;
+    const out: [number, number][] = [];
+    for (const k of this.wanted) {
+      const a = Math.floor(k / n);
+      const b = k % n;
+      if (a === node || b === node) out.push([a, b]);
+    }
+    return out;
+  }
+
+  private link(a: number, b: number): void {
+    const key = this.key(a, b);
+    if (this.conns.has(key)) return;
+    const [x, y] = a < b ? [a, b] : [b, a];
+    const t = this.topology;
+    const conn: Conn = {
+      a: x,
+      b: y,
+      epoch: ++this.epoch,
+      po: po16(t.addrs.head(x), t.addrs.head(y)),
+      po256: po256(t.addrs, x, t.addrs, y),
+      ab: new Channel(),
+      ba: new Channel(),
+      model: undefined,
+    };
+    this.conns.set(key, conn);
+    this.nodes[x]!.connect(y, conn.po, conn.po256, conn.epoch);
+    this.nodes[y]!.connect(x, conn.po, conn.po256, conn.epoch);
+    for (const o of this.observers) o.connected?.(x, y, this.now);
+  }
+
+  private unlink(a: number, b: number, reason: string): boolean {
+    const key = this.key(a, b);
+    const conn = this.conns.get(key);
+    if (!conn) return false;
+    this.conns.delete(key);
+    this.nodes[conn.a]!.disconnect(conn.b);
+    this.nodes[conn.b]!.disconnect(conn.a);
+    for (const o of this.observers) o.disconnected?.(conn.a, conn.b, reason, this.now);
+    return true;
+  }
+
+  /** A protocol Break: the connection goes down, and the hive redials it after redialDelay. */
+  private dropped(a: number, b: number, reason: string): void {
+    if (!this.unlink(a, b, reason)) return;
+    const d = this.opts.redialDelay;
+    if (d !== undefined) this.engine.after(d, this.K_REDIAL, Math.min(a, b), Math.max(a, b));
+  }
+
+  private redial(a: number, b: number): void {
+    if (this.up[a] && this.up[b] && this.wanted.has(this.key(a, b))) this.link(a, b);
+  }
+
+  // --- transport ---------------------------------------------------------------------------------------
+
+  private envFor(node: number): Env {
+    const w = this;
+    return {
+      now: () => w.engine.now,
+      send: (from, to, msg) => w.send(from, to, msg),
+      after: (delay: Micros, rec: Timed, token: number) => w.engine.after(delay, w.K_TIMER, node, token, 0, rec),
+      drop: (from, to, reason) => w.dropped(from, to, reason),
+    };
+  }
+
+  private send(from: number, to: number, msg: Message): void {
+    const conn = this.conns.get(this.key(from, to));
+    if (!conn) return; // the peer is gone: nothing is sent
+    const bytes = wireSize(msg);
+    const ch = from === conn.a ? conn.ab : conn.ba;
+    const at = transit(this.engine.now, bytes, ch, conn.model ?? this.opts.links, this.netRng);
+    for (const o of this.observers) o.sent?.(from, to, msg, bytes, this.now);
+    this.engine.at(at, this.K_DELIVER, from, to, conn.epoch, msg);
+  }
+
+  private deliver(from: number, to: number, epoch: number, msg: Message): void {
+    const conn = this.conns.get(this.key(from, to));
+    if (!conn || conn.epoch !== epoch) return; // sent on a connection that has since gone down
+    if (this.paused[to]) {
+      this.held[to]!.push({ from, to, epoch, msg });
+      return;
+    }
+    if (msg.type === MsgType.ChunkDelivery) {
+      for (const o of this.observers) if (o.arrived) for (const c of msg.chunks) o.arrived(to, c, from, msg.ruid, this.now);
+    }
+    this.nodes[to]!.receive(from, msg);
+  }
+
+  private emit(kind: 'stored' | 'removed', node: number, chunk: number): void {
+    for (const o of this.observers) o[kind]?.(node, chunk, this.now);
+  }
+
+  private key(a: number, b: number): number {
+    return a < b ? a * this.nodes.length + b : b * this.nodes.length + a;
+  }
+
+  private growHeads(): void {
+    const h = new Uint32Array(this.chunkHeads.heads.length * 2);
+    h.set(this.chunkHeads.heads);
+    this.chunkHeads.heads = h;
+  }
+}
