@@ -1,5 +1,6 @@
 import type { Micros } from '../core/units.js';
 import { po16, po256 } from '../topology/address.js';
+import { Buckets } from './series.js';
 import type { WorldObserver } from '../sim/observer.js';
 import type { World } from '../sim/world.js';
 
@@ -39,6 +40,7 @@ export class Recorder implements WorldObserver {
   readonly deliveries = new Map<number, number>();
   readonly duplicates: Duplicate[] = [];
   duplicateCount = 0;
+  readonly duplicateSeries = new Buckets();
   arrivals = 0;
   lastStore: Micros = 0;
 
@@ -82,6 +84,7 @@ export class Recorder implements WorldObserver {
       return;
     }
     this.duplicateCount++;
+    this.duplicateSeries.add('duplicates', t);
     if (this.duplicates.length < this.maxDuplicatesKept) {
       this.duplicates.push({ node, chunk, at: t, second: arrival, first: this.firstArrival.get(key) });
     }

@@ -63,8 +63,8 @@ export class Intervals {
     return out;
   }
 
-  /** Swarm's persisted encoding: base36(start);s1,e1;s2,e2... */
+  /** Swarm's persisted encoding (MarshalBinary), every number in base 36: start;s1,e1;s2,e2... */
   encode(): string {
-    return [this.start.toString(36), ...this.toArray().map(([s, e]) => `${s},${e}`)].join(';');
+    return [this.start.toString(36), ...this.toArray().map(([s, e]) => `${s.toString(36)},${e.toString(36)}`)].join(';');
   }
 }

@@ -66,7 +66,8 @@ export class World {
     this.netRng = rng.fork('net');
     this.chunkRng = rng.fork('chunks');
     const e = this.engine;
-    this.K_DELIVER = e.register('deliver', (from, to, epoch, msg) => this.deliver(from, to, epoch, msg as Message));
+    // c = epoch * 8 + message type, so the fingerprint sees what kind of message each delivery was
+    this.K_DELIVER = e.register('deliver', (from, to, c, msg) => this.deliver(from, to, Math.floor(c / 8), msg as Message));
     this.K_TIMER = e.register('timer', (_node, token, _c, rec) => (rec as Timed).fire(token));
     this.K_REDIAL = e.register('redial', (a, b) => this.redial(a, b));
     for (let i = 0; i < n; i++) {
@@ -208,7 +209,7 @@ export class World {
     this.paused[node] = false;
     const held = this.held[node]!;
     this.held[node] = [];
-    for (const h of held) this.engine.at(this.now, this.K_DELIVER, h.from, h.to, h.epoch, h.msg);
+    for (const h of held) this.engine.at(this.now, this.K_DELIVER, h.from, h.to, h.epoch * 8 + h.msg.type, h.msg);
   }
 
   private wantedOf(node: number): [number, number][] {
@@ -284,7 +285,7 @@ export class World {
     const ch = from === conn.a ? conn.ab : conn.ba;
     const at = transit(this.engine.now, bytes, ch, conn.model ?? this.opts.links, this.netRng);
     for (const o of this.observers) o.sent?.(from, to, msg, bytes, this.now);
-    this.engine.at(at, this.K_DELIVER, from, to, conn.epoch, msg);
+    this.engine.at(at, this.K_DELIVER, from, to, conn.epoch * 8 + msg.type, msg);
   }
 
   private deliver(from: number, to: number, epoch: number, msg: Message): void {

@@ -1,0 +1,283 @@
+import { formatMicros, type Micros } from '../core/units.js';
+import { po256, WORDS } from '../topology/address.js';
+import { depthFromBins, depthFromPOs } from '../topology/depth.js';
+import type { World } from '../sim/world.js';
+import type { Duplicate, Recorder } from './checker.js';
+
+export type ViolationKind = 'missing' | 'duplicate' | 'liveness' | 'expectation';
+
+export interface Violation {
+  kind: ViolationKind;
+  /** chunk / node as integer ids; hex at the edges */
+  chunk?: number;
+  node?: number;
+  at: Micros;
+  detail: string;
+}
+
+export interface ChunkFacts {
+  chunk: number;
+  origin: number;
+  holders: number[];
+  /** nodes with PO256(n, c) >= depth(n) at the end */
+  aor: number;
+  aorHeld: number;
+  deliveries: number;
+  /** Go TestSyncingViaGlobalSync's oracle ({closest} + its global NN set): how many expected, how many hold it */
+  goOracle: { expected: number; reached: number } | undefined;
+}
+
+export interface Verdict {
+  pass: boolean;
+  violations: Violation[];
+  /** more violations of a kind than were listed */
+  truncated: Partial<Record<ViolationKind, number>>;
+  depths: number[];
+  chunks: ChunkFacts[];
+  aorPairs: number;
+  aorHeld: number;
+  redundancy: number;
+  duplicates: number;
+  convergenceMicros: Micros;
+  quiescent: boolean;
+  /** every (chunk, AoR node) pair at the end, and when the node stored the chunk (-1 if it does not hold it) */
+  pairs: { node: Int32Array; chunk: Int32Array; storedAt: Float64Array };
+}
+
+export interface VerdictOptions {
+  quiescent: boolean;
+  maxTime: Micros;
+  /** duplicates tolerated before exactly-once counts as violated */
+  maxDuplicates: number;
+  /** cap on listed violations per kind */
+  listLimit?: number;
+  neighbourhoodSize: number;
+}
+
+/** Each node's depth computed from the world's live connections (not from the nodes' own tables). */
+export function observedDepths(world: World, neighbourhoodSize: number): number[] {
+  const n = world.nodes.length;
+  const bins = Array.from({ length: n }, () => new Uint16Array(257));
+  const max = new Int32Array(n);
+  const t = world.topology;
+  for (const [a, b] of world.links()) {
+    const po = po256(t.addrs, a, t.addrs, b);
+    bins[a]![po]!++;
+    bins[b]![po]!++;
+    if (po > max[a]!) max[a] = po;
+    if (po > max[b]!) max[b] = po;
+  }
+  return bins.map((bs, i) => depthFromBins(bs, max[i]!, neighbourhoodSize));
+}
+
+/**
+ * The verdict over a finished run: replication (every up node n with PO(n,c) >= depth(n) holds c),
+ * exactly-once (no delivery to a node that already held the chunk), liveness (quiescent before maxTime).
+ */
+export function judge(world: World, rec: Recorder, o: VerdictOptions): Verdict {
+  const limit = o.listLimit ?? 200;
+  const n = world.nodes.length;
+  const depths = observedDepths(world, o.neighbourhoodSize);
+  const violations: Violation[] = [];
+  const counts: Partial<Record<ViolationKind, number>> = {};
+  const add = (v: Violation) => {
+    counts[v.kind] = (counts[v.kind] ?? 0) + 1;
+    if (counts[v.kind]! <= limit) violations.push(v);
+  };
+  const candidates = new AorIndex(world, depths);
+  const chunks: ChunkFacts[] = [];
+  let aorPairs = 0;
+  let aorHeld = 0;
+  let holdersTotal = 0;
+  let convergence = 0;
+  const pNode: number[] = [];
+  const pChunk: number[] = [];
+  const pAt: number[] = [];
+  const oracle = new GoOracle(world, o.neighbourhoodSize);
+  const holdersOf = new Map<number, number[]>();
+  for (let i = 0; i < n; i++) {
+    if (!world.up[i]) continue;
+    for (const c of rec.holders[i]!) {
+      const hs = holdersOf.get(c);
+      if (hs) hs.push(i);
+      else holdersOf.set(c, [i]);
+    }
+  }
+  for (const [chunk, origin] of rec.origin) {
+    const removedAt = rec.removedAt.get(chunk);
+    const holders = holdersOf.get(chunk) ?? [];
+    holdersTotal += holders.length;
+    let aor = 0;
+    let held = 0;
+    const gone = removedAt !== undefined && holders.length === 0;
+    for (const node of candidates.of(chunk)) {
+      if (!world.up[node] || removedAt?.has(node) || gone) continue;
+      aor++;
+      pNode.push(node);
+      pChunk.push(chunk);
+      if (rec.holders[node]!.has(chunk)) {
+        held++;
+        const t = rec.storedAt.get(chunk * n + node) ?? 0;
+        pAt.push(t);
+        if (t > convergence) convergence = t;
+      } else {
+        pAt.push(-1);
+        add({ kind: 'missing', chunk, node, at: world.now, detail: `depth ${depths[node]}, PO ${po256(world.topology.addrs, node, world.chunks, chunk)}` });
+      }
+    }
+    aorPairs += aor;
+    aorHeld += held;
+    chunks.push({ chunk, origin, holders, aor, aorHeld: held, deliveries: rec.deliveries.get(chunk) ?? 0, goOracle: oracle.check(chunk, rec) });
+  }
+  for (const d of rec.duplicates) add(duplicateViolation(d));
+  const dupExcess = rec.duplicateCount > o.maxDuplicates;
+  if (rec.duplicateCount > rec.duplicates.length) counts.duplicate = rec.duplicateCount;
+  if (!o.quiescent) {
+    add({
+      kind: 'liveness',
+      at: world.now,
+      detail: `not quiescent at maxTime ${formatMicros(o.maxTime)}: ${world.engine.queue.size} events pending, ${aorPairs - aorHeld} (chunk, AoR node) pairs missing`,
+    });
+  }
+  const truncated: Partial<Record<ViolationKind, number>> = {};
+  for (const [k, c] of Object.entries(counts) as [ViolationKind, number][]) if (c > violations.filter((v) => v.kind === k).length) truncated[k] = c;
+  const pass = (counts.missing ?? 0) === 0 && (counts.liveness ?? 0) === 0 && !dupExcess;
+  return {
+    pass,
+    violations,
+    truncated,
+    depths,
+    chunks,
+    aorPairs,
+    aorHeld,
+    redundancy: holdersTotal - aorHeld,
+    duplicates: rec.duplicateCount,
+    convergenceMicros: convergence,
+    quiescent: o.quiescent,
+    pairs: { node: Int32Array.from(pNode), chunk: Int32Array.from(pChunk), storedAt: Float64Array.from(pAt) },
+  };
+}
+
+function duplicateViolation(d: Duplicate): Violation {
+  const first = d.first ? `first from node ${d.first.from} (SYNC|${d.first.bin}, ruid ${d.first.ruid}) at ${formatMicros(d.first.at)}` : 'first by upload';
+  return {
+    kind: 'duplicate',
+    chunk: d.chunk,
+    node: d.node,
+    at: d.at,
+    detail: `again from node ${d.second.from} (SYNC|${d.second.bin}, ruid ${d.second.ruid}); ${first}`,
+  };
+}
+
+/** Finds the nodes that may have a chunk in their area of responsibility by prefix, without a scan of all nodes. */
+class AorIndex {
+  private readonly order: number[];
+  private readonly heads: Uint32Array;
+  private readonly minDepth: number;
+
+  constructor(
+    private readonly world: World,
+    private readonly depths: number[],
+  ) {
+    const t = world.topology;
+    this.order = t.ids.map((_, i) => i).sort((a, b) => t.addrs.head(a) - t.addrs.head(b) || a - b);
+    this.heads = Uint32Array.from(this.order, (i) => t.addrs.head(i));
+    this.minDepth = depths.length === 0 ? 0 : Math.min(...depths);
+  }
+
+  /** Nodes with PO256(node, chunk) >= depth(node), in index order. */
+  of(chunk: number): number[] {
+    const w = this.world;
+    const bits = Math.min(this.minDepth, 32);
+    const head = w.chunks.head(chunk);
+    let lo = 0;
+    let hi = this.order.length;
+    if (bits > 0) {
+      const shift = 32 - bits;
+      const prefix = head >>> shift;
+      lo = lowerBound(this.heads, (prefix << shift) >>> 0);
+      hi = bits === 32 ? upperBound(this.heads, head) : lowerBound(this.heads, ((prefix + 1) * 2 ** shift));
+    }
+    const out: number[] = [];
+    for (let k = lo; k < hi; k++) {
+      const node = this.order[k]!;
+      if (po256(w.topology.addrs, node, w.chunks, chunk) >= this.depths[node]!) out.push(node);
+    }
+    return out.sort((a, b) => a - b);
+  }
+}
+
+function lowerBound(xs: Uint32Array, v: number): number {
+  let lo = 0;
+  let hi = xs.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >> 1;
+    if (xs[mid]! < v) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo;
+}
+
+function upperBound(xs: Uint32Array, v: number): number {
+  let lo = 0;
+  let hi = xs.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >> 1;
+    if (xs[mid]! <= v) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo;
+}
+
+/** The oracle of Go's TestSyncingViaGlobalSync (PROTOCOL.md §2.3): reported, never asserted. Off above 4096 nodes. */
+class GoOracle {
+  private readonly nn = new Map<number, number[]>();
+  private readonly enabled: boolean;
+
+  constructor(
+    private readonly world: World,
+    private readonly ns: number,
+  ) {
+    this.enabled = world.nodes.length <= 4096;
+  }
+
+  check(chunk: number, rec: Recorder): { expected: number; reached: number } | undefined {
+    if (!this.enabled) return undefined;
+    const closest = this.closest(chunk);
+    const expected = [closest, ...this.nnSet(closest)];
+    return { expected: expected.length, reached: expected.filter((i) => rec.holders[i]!.has(chunk)).length };
+  }
+
+  /** The node of maximal PO256 to the chunk, ties broken by XOR distance (= the XOR-closest node). */
+  private closest(chunk: number): number {
+    const w = this.world;
+    const a = w.topology.addrs.words;
+    const c = w.chunks.words;
+    let best = 0;
+    for (let i = 1; i < w.nodes.length; i++) {
+      for (let k = 0; k < WORDS; k++) {
+        const x = (a[i * WORDS + k]! ^ c[chunk * WORDS + k]!) >>> 0;
+        const y = (a[best * WORDS + k]! ^ c[chunk * WORDS + k]!) >>> 0;
+        if (x !== y) {
+          if (x < y) best = i;
+          break;
+        }
+      }
+    }
+    return best;
+  }
+
+  /** NNSet from global knowledge: every other node b with PO256(a, b) >= depth_a over all nodes (a counted). */
+  private nnSet(a: number): number[] {
+    let set = this.nn.get(a);
+    if (set) return set;
+    const t = this.world.topology;
+    const others: number[] = [];
+    const pos: number[] = [];
+    for (let b = 0; b < t.ids.length; b++) if (b !== a) others.push(b), pos.push(po256(t.addrs, a, t.addrs, b));
+    const depth = t.ids.length <= this.ns ? 0 : depthFromPOs(pos, this.ns);
+    set = others.filter((_, i) => pos[i]! >= depth);
+    this.nn.set(a, set);
+    return set;
+  }
+}

@@ -1,0 +1,117 @@
+import { join } from 'node:path';
+import { performance } from 'node:perf_hooks';
+import { formatMicros } from '../core/units.js';
+import { buildResult, configHash, type ResultJson } from '../report/result.js';
+import { loadScenario } from '../scenario/loader.js';
+import { runScenario, type RunOutcome } from '../scenario/runner.js';
+import { TraceRecorder, firstDivergence } from '../scenario/trace.js';
+import { bad, bold, dim, fmtInt, ok, writeAtomic } from './output.js';
+
+export interface RunArgs {
+  scenario: string;
+  seed?: number;
+  out?: string;
+  json: boolean;
+  trace: boolean;
+  checkDeterminism: boolean;
+}
+
+export interface RunDone {
+  code: number;
+  dir: string;
+  result: ResultJson;
+}
+
+/** `pullsim run`: one scenario, one seed; writes result.json and prints a summary and a reproduce line. */
+export function runCommand(a: RunArgs): RunDone {
+  const { scenario, topology } = loadScenario(a.scenario);
+  const seed = a.seed ?? scenario.seed;
+  const trace = a.trace || a.checkDeterminism ? new TraceRecorder() : undefined;
+  const outcome = runScenario(scenario, topology, { seed, ...(trace ? { sink: trace } : {}), wallClock: () => performance.now() });
+  const hash = configHash(scenario, topology);
+  const result = buildResult(outcome, a.scenario, hash);
+  const dir = a.out ?? join('reports', scenario.name, String(seed));
+  let code = result.expectationMet ? 0 : 1;
+  const lines: string[] = [];
+  if (a.checkDeterminism) {
+    const again = new TraceRecorder();
+    const second = runScenario(scenario, topology, { seed, sink: again });
+    const same = second.fingerprint === outcome.fingerprint;
+    lines.push(...determinismReport(outcome, second, trace!, again));
+    if (!same) code = 1;
+  }
+  writeAtomic(join(dir, 'result.json'), JSON.stringify(result) + '\n');
+  if (a.trace && trace) writeAtomic(join(dir, 'trace.jsonl'), traceLines(outcome, trace));
+  if (a.json) console.log(JSON.stringify(summaryJson(result, dir), null, 2));
+  else console.log([...summaryText(result, dir), ...lines].join('\n'));
+  return { code, dir, result };
+}
+
+function determinismReport(first: RunOutcome, second: RunOutcome, x: TraceRecorder, y: TraceRecorder): string[] {
+  if (first.fingerprint === second.fingerprint && firstDivergence(x, y) === -1) {
+    return [`determinism: ${ok('same')} fingerprint ${first.fingerprint} over ${fmtInt(x.length)} events in two runs`];
+  }
+  const i = firstDivergence(x, y);
+  const show = (e: ReturnType<TraceRecorder['at']>) => (e ? `t=${e.time}us ${first.world.engine.kindName(e.kind)}(${e.a}, ${e.b}, ${e.c})` : 'no event (the run ended)');
+  return [
+    `determinism: ${bad('DIVERGED')} ${first.fingerprint} vs ${second.fingerprint}`,
+    `  first divergence at event #${i}:`,
+    `    run 1: ${show(x.at(i))}`,
+    `    run 2: ${show(y.at(i))}`,
+  ];
+}
+
+function traceLines(o: RunOutcome, t: TraceRecorder): string {
+  const out: string[] = [];
+  for (let i = 0; i < t.length; i++) {
+    const e = t.at(i)!;
+    out.push(JSON.stringify({ i, t: e.time, kind: o.world.engine.kindName(e.kind), a: e.a, b: e.b, c: e.c }));
+  }
+  if (t.overflow > 0) out.push(JSON.stringify({ truncated: t.overflow }));
+  return out.join('\n') + '\n';
+}
+
+export function summaryJson(r: ResultJson, dir: string): Record<string, unknown> {
+  return {
+    scenario: r.scenario,
+    seed: r.seed,
+    configHash: r.configHash,
+    fingerprint: r.fingerprint,
+    verdict: r.verdict,
+    expect: r.expect,
+    expectationMet: r.expectationMet,
+    metrics: r.metrics,
+    violations: r.violations.slice(0, 20),
+    truncated: r.truncated,
+    result: join(dir, 'result.json'),
+    reproduce: r.reproduce,
+  };
+}
+
+function summaryText(r: ResultJson, dir: string): string[] {
+  const m = r.metrics;
+  const verdict = r.verdict === 'pass' ? ok('PASS') : bad('FAIL');
+  const expectation = r.expectationMet ? ok('as expected') : bad(`expected ${r.expect.verdict}`);
+  const msgs = Object.entries(m.messages).map(([k, v]) => `${k} ${fmtInt(v)}`).join(', ');
+  const lines = [
+    `${bold('pullsim')} ${r.scenario}  seed ${bold(String(r.seed))}  config ${r.configHash}  fingerprint ${r.fingerprint}`,
+    `  nodes ${fmtInt(m.nodes)}, chunks ${fmtInt(m.chunks)}, AoR pairs held ${fmtInt(m.aorHeld)}/${fmtInt(m.aorPairs)}, beyond AoR ${fmtInt(m.redundancy)}`,
+    `  converged at ${formatMicros(m.convergenceMicros)} virtual (ended ${formatMicros(m.endMicros)}), ${fmtInt(m.events)} events, wall ${fmtInt(m.wallMs)} ms`,
+    `  messages ${fmtInt(m.messagesTotal)} (${msgs}), ${fmtInt(m.bytes)} bytes`,
+    `  deliveries ${fmtInt(m.deliveries)}, duplicates ${fmtInt(m.duplicates)} (allowed ${fmtInt(r.expect.maxDuplicates)}), drops ${fmtInt(Object.values(m.drops).reduce((a, b) => a + b, 0))}`,
+    `  Go oracle pairs never reached: ${fmtInt(m.goOracleUnreached)} ${dim('(reported, not asserted)')}`,
+    `  verdict ${verdict} (${expectation})`,
+  ];
+  const byKind = new Map<string, number>();
+  for (const v of r.violations) byKind.set(v.kind, (byKind.get(v.kind) ?? 0) + 1);
+  for (const [kind, n] of byKind) {
+    const total = r.truncated[kind] ?? n;
+    lines.push(`  ${bad(kind)}: ${fmtInt(total)}`);
+    for (const v of r.violations.filter((x) => x.kind === kind).slice(0, 5)) {
+      lines.push(`    ${v.node ? `node ${v.nodeIndex} ${v.node.slice(0, 8)} ` : ''}${v.chunk ? `chunk ${v.chunk.slice(0, 8)} ` : ''}at ${formatMicros(v.at)}: ${v.detail}`);
+    }
+  }
+  lines.push(`  result ${join(dir, 'result.json')}`);
+  lines.push(`  reproduce: ${r.reproduce}`);
+  return lines;
+}

@@ -1,0 +1,222 @@
+import { hashString } from '../core/fingerprint.js';
+import type { Micros } from '../core/units.js';
+import { MSG_NAMES } from '../protocol/messages.js';
+import type { RunOutcome } from '../scenario/runner.js';
+import type { Scenario } from '../scenario/schema.js';
+import type { Topology } from '../topology/topology.js';
+
+/** result.json: the contract later tools (report, compare, gate) read. */
+export interface ResultJson {
+  pullsim: 1;
+  scenario: string;
+  description: string;
+  seed: number;
+  config: Record<string, unknown>;
+  configHash: string;
+  fingerprint: string;
+  verdict: 'pass' | 'fail';
+  expect: Scenario['expect'];
+  expectationMet: boolean;
+  reproduce: string;
+  violations: { kind: string; chunk?: string; node?: string; nodeIndex?: number; at: Micros; detail: string }[];
+  truncated: Record<string, number>;
+  metrics: Metrics;
+  nodes: { index: number; id: string; depth: number; up: boolean; stored: number }[];
+  links: [string, string][];
+  chunks: { addr: string; origin: string; holders: string[]; deliveries: number; aor: number; aorHeld: number; goOracle?: { expected: number; reached: number } }[];
+  series: Series;
+}
+
+export interface Metrics {
+  nodes: number;
+  chunks: number;
+  convergenceMicros: Micros;
+  endMicros: Micros;
+  events: number;
+  messages: Record<string, number>;
+  messagesTotal: number;
+  bytes: number;
+  deliveries: number;
+  duplicates: number;
+  redundancy: number;
+  aorPairs: number;
+  aorHeld: number;
+  drops: Record<string, number>;
+  goOracleUnreached: number;
+  wallMs: number;
+}
+
+export interface Series {
+  /** share of (chunk, AoR node) pairs held, and holders beyond the AoR per AoR pair, over virtual time */
+  convergence: { t: Micros[]; aor: number[]; beyond: number[] };
+  /** share of AoR pairs held over time, per depth of the holding node */
+  byDepth: Record<string, { t: Micros[]; held: number[]; pairs: number }>;
+  messages: { width: Micros; rows: Record<string, number[]> };
+  bytes: { width: Micros; rows: Record<string, number[]> };
+  duplicates: { width: Micros; rows: Record<string, number[]> };
+  /** upload -> arrival at each AoR node (origin excluded) */
+  latency: { count: number; p50: Micros; p90: Micros; p99: Micros; max: Micros; histogram: { from: Micros; to: Micros; count: number }[] };
+  nodeCompletion: { index: number; depth: number; completedAt: Micros | null; pairs: number }[];
+  marks: { at: Micros; label: string }[];
+  degree: number[];
+}
+
+const CURVE_POINTS = 300;
+
+/** The resolved configuration that identifies a run (everything but the seed and where the file lies). */
+export function configOf(s: Scenario): Record<string, unknown> {
+  return { topology: s.topology, protocol: s.protocol, links: s.links, events: s.events, run: s.run, expect: s.expect };
+}
+
+export function configHash(s: Scenario, t: Topology): string {
+  const topo = hashString(t.ids.join(',') + '|' + t.conns.map(([a, b]) => `${a}-${b}`).join(','));
+  return hashString(JSON.stringify(configOf(s)) + topo);
+}
+
+export function reproduceLine(file: string, seed: number): string {
+  return `npx pullsim run ${file} --seed ${seed}`;
+}
+
+export function buildResult(o: RunOutcome, file: string, hash: string): ResultJson {
+  const w = o.world;
+  const t = w.topology;
+  const v = o.verdict;
+  const hexChunk = (c: number) => w.chunks.hex(c);
+  const chunks = v.chunks.map((c) => ({
+    addr: hexChunk(c.chunk),
+    origin: t.ids[c.origin]!,
+    holders: c.holders.map((h) => t.ids[h]!),
+    deliveries: c.deliveries,
+    aor: c.aor,
+    aorHeld: c.aorHeld,
+    ...(c.goOracle ? { goOracle: c.goOracle } : {}),
+  }));
+  const messages: Record<string, number> = {};
+  for (const name of MSG_NAMES) if (o.traffic.messages[name]) messages[name] = o.traffic.messages[name]!;
+  return {
+    pullsim: 1,
+    scenario: o.scenario.name,
+    description: o.scenario.description,
+    seed: o.seed,
+    config: configOf(o.scenario),
+    configHash: hash,
+    fingerprint: o.fingerprint,
+    verdict: v.pass ? 'pass' : 'fail',
+    expect: o.scenario.expect,
+    expectationMet: o.expectationMet,
+    reproduce: reproduceLine(file, o.seed),
+    violations: v.violations.map((x) => ({
+      kind: x.kind,
+      ...(x.chunk !== undefined ? { chunk: hexChunk(x.chunk) } : {}),
+      ...(x.node !== undefined ? { node: t.ids[x.node]!, nodeIndex: x.node } : {}),
+      at: x.at,
+      detail: x.detail,
+    })),
+    truncated: v.truncated as Record<string, number>,
+    metrics: {
+      nodes: t.ids.length,
+      chunks: v.chunks.length,
+      convergenceMicros: v.convergenceMicros,
+      endMicros: w.now,
+      events: w.engine.processed,
+      messages,
+      messagesTotal: Object.values(messages).reduce((a, b) => a + b, 0),
+      bytes: o.traffic.bytes,
+      deliveries: o.recorder.arrivals,
+      duplicates: v.duplicates,
+      redundancy: v.redundancy,
+      aorPairs: v.aorPairs,
+      aorHeld: v.aorHeld,
+      drops: o.traffic.drops,
+      goOracleUnreached: v.chunks.reduce((a, c) => a + (c.goOracle ? c.goOracle.expected - c.goOracle.reached : 0), 0),
+      wallMs: Math.round(o.wallMs),
+    },
+    nodes: t.ids.map((id, i) => ({ index: i, id, depth: v.depths[i]!, up: w.up[i]!, stored: w.nodes[i]!.store.size })),
+    links: w.links().map(([a, b]): [string, string] => [t.ids[a]!, t.ids[b]!]),
+    chunks,
+    series: buildSeries(o),
+  };
+}
+
+function buildSeries(o: RunOutcome): Series {
+  const v = o.verdict;
+  const rec = o.recorder;
+  const n = o.world.nodes.length;
+  const pairs = v.pairs;
+  const held = [...pairs.storedAt].filter((x) => x >= 0).sort((a, b) => a - b);
+  const aorKeys = new Set<number>();
+  for (let i = 0; i < pairs.node.length; i++) aorKeys.add(pairs.chunk[i]! * n + pairs.node[i]!);
+  const beyond: number[] = [];
+  for (const [key, at] of rec.storedAt) if (!aorKeys.has(key) && rec.holders[key % n]!.has(Math.floor(key / n))) beyond.push(at);
+  beyond.sort((a, b) => a - b);
+  const end = Math.max(o.world.now, 1);
+  const ts = Array.from({ length: CURVE_POINTS + 1 }, (_, i) => Math.round((end * i) / CURVE_POINTS));
+  const total = Math.max(pairs.node.length, 1);
+  const convergence = { t: ts, aor: ts.map((x) => countUpTo(held, x) / total), beyond: ts.map((x) => countUpTo(beyond, x) / total) };
+
+  const byDepthTimes = new Map<number, { times: number[]; pairs: number }>();
+  const completion = new Map<number, { at: number; pairs: number; missing: boolean }>();
+  for (let i = 0; i < pairs.node.length; i++) {
+    const node = pairs.node[i]!;
+    const at = pairs.storedAt[i]!;
+    const d = v.depths[node]!;
+    let g = byDepthTimes.get(d);
+    if (!g) byDepthTimes.set(d, (g = { times: [], pairs: 0 }));
+    g.pairs++;
+    if (at >= 0) g.times.push(at);
+    let c = completion.get(node);
+    if (!c) completion.set(node, (c = { at: 0, pairs: 0, missing: false }));
+    c.pairs++;
+    if (at < 0) c.missing = true;
+    else if (at > c.at) c.at = at;
+  }
+  const byDepth: Series['byDepth'] = {};
+  for (const [d, g] of [...byDepthTimes].sort((a, b) => a[0] - b[0])) {
+    g.times.sort((a, b) => a - b);
+    byDepth[String(d)] = { t: ts, held: ts.map((x) => countUpTo(g.times, x) / g.pairs), pairs: g.pairs };
+  }
+  const latencies: number[] = [];
+  for (let i = 0; i < pairs.node.length; i++) {
+    const at = pairs.storedAt[i]!;
+    const chunk = pairs.chunk[i]!;
+    if (at < 0 || rec.origin.get(chunk) === pairs.node[i]) continue;
+    latencies.push(at - (rec.uploadedAt.get(chunk) ?? 0));
+  }
+  latencies.sort((a, b) => a - b);
+  const degree = new Array<number>(n).fill(0);
+  for (const [a, b] of o.world.links()) degree[a]!++, degree[b]!++;
+  return {
+    convergence,
+    byDepth,
+    messages: o.traffic.messageSeries.toJSON(),
+    bytes: o.traffic.byteSeries.toJSON(),
+    duplicates: o.recorder.duplicateSeries.toJSON(),
+    latency: latencySummary(latencies),
+    nodeCompletion: [...completion].sort((a, b) => a[0] - b[0]).map(([index, c]) => ({ index, depth: v.depths[index]!, completedAt: c.missing ? null : c.at, pairs: c.pairs })),
+    marks: o.traffic.marks,
+    degree,
+  };
+}
+
+
+/** How many sorted values are <= x. */
+function countUpTo(sorted: number[], x: number): number {
+  let lo = 0;
+  let hi = sorted.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >> 1;
+    if (sorted[mid]! <= x) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo;
+}
+
+function latencySummary(sorted: number[]): Series['latency'] {
+  const q = (p: number) => (sorted.length === 0 ? 0 : sorted[Math.min(sorted.length - 1, Math.floor(p * sorted.length))]!);
+  const max = sorted.length === 0 ? 0 : sorted[sorted.length - 1]!;
+  const bins = 40;
+  const width = Math.max(1, Math.ceil((max + 1) / bins));
+  const histogram = Array.from({ length: bins }, (_, i) => ({ from: i * width, to: (i + 1) * width, count: 0 }));
+  for (const x of sorted) histogram[Math.min(bins - 1, Math.floor(x / width))]!.count++;
+  return { count: sorted.length, p50: q(0.5), p90: q(0.9), p99: q(0.99), max, histogram };
+}

@@ -1,0 +1,222 @@
+import { UsageError, show } from '../core/errors.js';
+import { parseBandwidth, parseDuration, type Micros } from '../core/units.js';
+import { LATENT_DEFECTS, MUTANTS, protocolDefaults, type LatentDefect, type Mutant, type ProtocolOptions } from '../protocol/options.js';
+import type { Latency, LinkModel } from '../net/links.js';
+
+/** A node reference as written: an index, a unique id prefix, or "random". */
+export type NodeRef = number | string;
+
+export type Action =
+  | { upload: { node: NodeRef; chunks: number } }
+  | { disconnect: { a: NodeRef; b: NodeRef } }
+  | { connect: { a: NodeRef; b: NodeRef } }
+  | { stop: { node: NodeRef } }
+  | { start: { node: NodeRef } }
+  | { pause: { node: NodeRef } }
+  | { resume: { node: NodeRef } }
+  /** removes chunks from a node's store: index ranges [from, to) into the run's uploaded chunks, in upload order */
+  | { remove: { node: NodeRef; chunks: [number, number][] } };
+
+export interface TimedAction {
+  at: Micros;
+  action: Action;
+}
+
+export type TopologySpec = { snapshot: string } | { generate: { nodes: number; seed: number; binSize: number } };
+
+/** A scenario with every default filled in: what a run actually used (echoed in result.json). */
+export interface Scenario {
+  name: string;
+  description: string;
+  file: string;
+  seed: number;
+  topology: TopologySpec;
+  protocol: ProtocolOptions & { redialDelay: Micros | null };
+  links: LinkModel;
+  events: TimedAction[];
+  run: { until: 'quiescent' | Micros; maxTime: Micros };
+  expect: { verdict: 'pass' | 'fail'; maxDuplicates: number };
+}
+
+/** Every scenario default lives here (protocol defaults are the Go client's, from protocolDefaults). */
+export const DEFAULTS = {
+  seed: 1,
+  redialDelay: 200_000,
+  links: { latency: '20ms', bandwidth: '10MB/s', processing: '0ms' },
+  run: { until: 'quiescent', maxTime: '1h' },
+  expect: { verdict: 'pass', maxDuplicates: 0 },
+  generate: { seed: 1, binSize: 4 },
+} as const;
+
+type Obj = Record<string, unknown>;
+const isObj = (v: unknown): v is Obj => typeof v === 'object' && v !== null && !Array.isArray(v);
+
+/** Validates a parsed scenario file; every problem is one UsageError naming file, JSON path and expectation. */
+export function parseScenario(json: unknown, file: string, defaultName: string): Scenario {
+  const fail = (path: string, expected: string, got?: unknown): never => {
+    throw new UsageError(file, path, expected, got === undefined ? undefined : show(got));
+  };
+  const only = (o: Obj, path: string, keys: readonly string[]) => {
+    for (const k of Object.keys(o)) if (!keys.includes(k)) fail(`${path}.${k}`, `one of the known keys (${keys.join(', ')})`, k);
+  };
+  const obj = (v: unknown, path: string): Obj => (isObj(v) ? v : fail(path, 'an object', v));
+  const int = (v: unknown, path: string, min: number, max = Number.MAX_SAFE_INTEGER): number =>
+    Number.isInteger(v) && (v as number) >= min && (v as number) <= max ? (v as number) : fail(path, `an integer from ${min} to ${max}`, v);
+  const dur = (v: unknown, path: string): Micros => parseDuration(v) ?? fail(path, 'a duration such as "250ms", "2s" or "1m" (us, ms, s, m, h; not negative)', v);
+  const bool = (v: unknown, path: string): boolean => (typeof v === 'boolean' ? v : fail(path, 'true or false', v));
+  const str = (v: unknown, path: string): string => (typeof v === 'string' ? v : fail(path, 'a string', v));
+
+  const root = obj(json, '$');
+  only(root, '$', ['pullsim', 'name', 'description', 'seed', 'topology', 'protocol', 'links', 'events', 'run', 'expect']);
+  if (root.pullsim !== 1) fail('$.pullsim', 'the format version 1', root.pullsim);
+  const name = root.name === undefined ? defaultName : str(root.name, '$.name');
+  if (!/^[A-Za-z0-9._-]+$/.test(name)) fail('$.name', 'a name of letters, digits, ".", "_" or "-"', name);
+
+  const topo = obj(root.topology, '$.topology');
+  only(topo, '$.topology', ['snapshot', 'generate']);
+  let topology: TopologySpec;
+  if (typeof topo.snapshot === 'string' && topo.generate === undefined) topology = { snapshot: topo.snapshot };
+  else if (topo.snapshot === undefined && topo.generate !== undefined) {
+    const g = obj(topo.generate, '$.topology.generate');
+    only(g, '$.topology.generate', ['nodes', 'seed', 'binSize']);
+    topology = {
+      generate: {
+        nodes: int(g.nodes, '$.topology.generate.nodes', 2, 100_000),
+        seed: g.seed === undefined ? DEFAULTS.generate.seed : int(g.seed, '$.topology.generate.seed', 0),
+        binSize: g.binSize === undefined ? DEFAULTS.generate.binSize : int(g.binSize, '$.topology.generate.binSize', 1, 64),
+      },
+    };
+  } else topology = fail('$.topology', 'either {"snapshot": "file.json"} or {"generate": {"nodes": N}}', topo);
+
+  const p = root.protocol === undefined ? {} : obj(root.protocol, '$.protocol');
+  const keys = ['version', 'batchSize', 'frameSize', 'serverBatchTimeout', 'clientBatchTimeout', 'syncInitBackoff', 'neighbourhoodSize', 'syncWithinDepthOnly', 'roundtrip', 'streamState', 'redialDelay', 'needDataCache', 'dedupInFlight', 'autostart', 'latentDefects', 'mutants'];
+  only(p, '$.protocol', keys);
+  if (p.version !== undefined && p.version !== 'head' && p.version !== 'pr1538') fail('$.protocol.version', '"head" or "pr1538"', p.version);
+  const d = protocolDefaults((p.version as 'head' | 'pr1538' | undefined) ?? 'head');
+  const list = <T extends string>(v: unknown, path: string, known: readonly T[]): T[] => {
+    if (!Array.isArray(v)) return fail(path, `an array of names from ${known.join(', ')}`, v);
+    return v.map((x, i) => (known.includes(x as T) ? (x as T) : fail(`${path}[${i}]`, `one of ${known.join(', ')}`, x)));
+  };
+  const protocol = {
+    version: d.version,
+    batchSize: p.batchSize === undefined ? d.batchSize : int(p.batchSize, '$.protocol.batchSize', 1, 4096),
+    frameSize: p.frameSize === undefined ? d.frameSize : int(p.frameSize, '$.protocol.frameSize', 1, 4096),
+    serverBatchTimeout: p.serverBatchTimeout === undefined ? d.serverBatchTimeout : dur(p.serverBatchTimeout, '$.protocol.serverBatchTimeout'),
+    clientBatchTimeout: p.clientBatchTimeout === undefined ? d.clientBatchTimeout : dur(p.clientBatchTimeout, '$.protocol.clientBatchTimeout'),
+    syncInitBackoff: p.syncInitBackoff === undefined ? d.syncInitBackoff : dur(p.syncInitBackoff, '$.protocol.syncInitBackoff'),
+    neighbourhoodSize: p.neighbourhoodSize === undefined ? d.neighbourhoodSize : int(p.neighbourhoodSize, '$.protocol.neighbourhoodSize', 1, 64),
+    syncWithinDepthOnly: p.syncWithinDepthOnly === undefined ? d.syncWithinDepthOnly : bool(p.syncWithinDepthOnly, '$.protocol.syncWithinDepthOnly'),
+    roundtrip: p.roundtrip === undefined ? d.roundtrip : bool(p.roundtrip, '$.protocol.roundtrip'),
+    streamState: p.streamState === undefined ? d.streamState : bool(p.streamState, '$.protocol.streamState'),
+    needDataCache: p.needDataCache === undefined ? d.needDataCache : int(p.needDataCache, '$.protocol.needDataCache', 0),
+    dedupInFlight: p.dedupInFlight === undefined ? d.dedupInFlight : bool(p.dedupInFlight, '$.protocol.dedupInFlight'),
+    autostart: p.autostart === undefined ? d.autostart : bool(p.autostart, '$.protocol.autostart'),
+    latentDefects: p.latentDefects === undefined ? d.latentDefects : list<LatentDefect>(p.latentDefects, '$.protocol.latentDefects', LATENT_DEFECTS),
+    mutants: p.mutants === undefined ? d.mutants : list<Mutant>(p.mutants, '$.protocol.mutants', MUTANTS),
+    redialDelay: p.redialDelay === undefined ? DEFAULTS.redialDelay : p.redialDelay === null ? null : dur(p.redialDelay, '$.protocol.redialDelay'),
+  };
+
+  const l = root.links === undefined ? {} : obj(root.links, '$.links');
+  only(l, '$.links', ['latency', 'bandwidth', 'processing']);
+  const links: LinkModel = {
+    latency: parseLatency(l.latency ?? DEFAULTS.links.latency, '$.links.latency', dur, fail),
+    bandwidth: parseBandwidth(l.bandwidth ?? DEFAULTS.links.bandwidth) ?? fail('$.links.bandwidth', 'a bandwidth such as "10MB/s" (B/s, KB/s, MB/s, GB/s, KiB/s, MiB/s, GiB/s) or "unlimited"', l.bandwidth),
+    processing: dur(l.processing ?? DEFAULTS.links.processing, '$.links.processing'),
+  };
+
+  const evs = root.events === undefined ? [] : Array.isArray(root.events) ? root.events : fail('$.events', 'an array of events', root.events);
+  const events = evs.map((e, i) => parseEvent(e, `$.events[${i}]`, { fail, obj, only, int, dur }));
+
+  const r = root.run === undefined ? {} : obj(root.run, '$.run');
+  only(r, '$.run', ['until', 'maxTime']);
+  const until = r.until === undefined || r.until === 'quiescent' ? 'quiescent' : dur(r.until, '$.run.until');
+  const maxTime = dur(r.maxTime ?? DEFAULTS.run.maxTime, '$.run.maxTime');
+
+  const x = root.expect === undefined ? {} : obj(root.expect, '$.expect');
+  only(x, '$.expect', ['verdict', 'maxDuplicates']);
+  if (x.verdict !== undefined && x.verdict !== 'pass' && x.verdict !== 'fail') fail('$.expect.verdict', '"pass" or "fail"', x.verdict);
+  return {
+    name,
+    description: root.description === undefined ? '' : str(root.description, '$.description'),
+    file,
+    seed: root.seed === undefined ? DEFAULTS.seed : int(root.seed, '$.seed', 0),
+    topology,
+    protocol,
+    links,
+    events,
+    run: { until, maxTime },
+    expect: {
+      verdict: (x.verdict as 'pass' | 'fail' | undefined) ?? DEFAULTS.expect.verdict,
+      maxDuplicates: x.maxDuplicates === undefined ? DEFAULTS.expect.maxDuplicates : int(x.maxDuplicates, '$.expect.maxDuplicates', 0),
+    },
+  };
+}
+
+type Fail = (path: string, expected: string, got?: unknown) => never;
+
+function parseLatency(v: unknown, path: string, dur: (v: unknown, p: string) => Micros, fail: Fail): Latency {
+  if (typeof v === 'string') return { constant: dur(v, path) };
+  if (isObj(v) && Object.keys(v).length === 1 && Array.isArray(v.uniform) && v.uniform.length === 2) {
+    const lo = dur(v.uniform[0], `${path}.uniform[0]`);
+    const hi = dur(v.uniform[1], `${path}.uniform[1]`);
+    if (hi < lo) fail(`${path}.uniform[1]`, `at least uniform[0] (${String(v.uniform[0])})`, v.uniform[1]);
+    return { uniform: [lo, hi] };
+  }
+  return fail(path, 'a duration such as "20ms" or {"uniform": ["5ms", "50ms"]}', v);
+}
+
+interface Parsers {
+  fail: Fail;
+  obj: (v: unknown, path: string) => Obj;
+  only: (o: Obj, path: string, keys: readonly string[]) => void;
+  int: (v: unknown, path: string, min: number, max?: number) => number;
+  dur: (v: unknown, path: string) => Micros;
+}
+
+const VERBS = ['upload', 'disconnect', 'connect', 'stop', 'start', 'pause', 'resume', 'remove'] as const;
+
+function parseEvent(e: unknown, path: string, p: Parsers): TimedAction {
+  const o = p.obj(e, path);
+  const verbs = Object.keys(o).filter((k) => k !== 'at');
+  for (const k of verbs) if (!(VERBS as readonly string[]).includes(k)) p.fail(`${path}.${k}`, `one of at, ${VERBS.join(', ')}`, k);
+  if (verbs.length !== 1) p.fail(path, `"at" and exactly one of ${VERBS.join(', ')}`, verbs.join(','));
+  const at = p.dur(o.at, `${path}.at`);
+  const verb = verbs[0] as (typeof VERBS)[number];
+  const body = p.obj(o[verb], `${path}.${verb}`);
+  const ref = (k: string): NodeRef => {
+    const v = body[k];
+    if (Number.isInteger(v) && (v as number) >= 0) return v as number;
+    if (v === 'random' || (typeof v === 'string' && /^[0-9a-fA-F]{1,64}$/.test(v))) return (v as string).toLowerCase();
+    return p.fail(`${path}.${verb}.${k}`, 'a node index, a unique id hex prefix, or "random"', v);
+  };
+  const bp = `${path}.${verb}`;
+  switch (verb) {
+    case 'upload':
+      p.only(body, bp, ['node', 'chunks']);
+      return { at, action: { upload: { node: ref('node'), chunks: p.int(body.chunks, `${bp}.chunks`, 1, 10_000_000) } } };
+    case 'connect':
+    case 'disconnect': {
+      p.only(body, bp, ['a', 'b']);
+      const pair = { a: ref('a'), b: ref('b') };
+      return { at, action: verb === 'connect' ? { connect: pair } : { disconnect: pair } };
+    }
+    case 'remove': {
+      p.only(body, bp, ['node', 'chunks']);
+      if (!Array.isArray(body.chunks)) p.fail(`${bp}.chunks`, 'an array of [from, to) index ranges into the uploaded chunks', body.chunks);
+      const ranges = (body.chunks as unknown[]).map((r, i): [number, number] => {
+        if (!Array.isArray(r) || r.length !== 2) return p.fail(`${bp}.chunks[${i}]`, 'a [from, to) pair of chunk indexes', r);
+        const from = p.int(r[0], `${bp}.chunks[${i}][0]`, 0);
+        return [from, p.int(r[1], `${bp}.chunks[${i}][1]`, from)];
+      });
+      return { at, action: { remove: { node: ref('node'), chunks: ranges } } };
+    }
+    default: {
+      p.only(body, bp, ['node']);
+      const node = { node: ref('node') };
+      if (verb === 'stop') return { at, action: { stop: node } };
+      if (verb === 'start') return { at, action: { start: node } };
+      if (verb === 'pause') return { at, action: { pause: node } };
+      return { at, action: { resume: node } };
+    }
+  }
+}

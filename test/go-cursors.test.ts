@@ -1,0 +1,112 @@
+/**
+ * Ports of Go's cursor tests (PROTOCOL.md §8), all with Autostart off so only cursors are exchanged:
+ * TestNodesExchangeCorrectBinIndexes, TestNodesCorrectBinsDynamic and TestCorrectCursorsExchangeRace.
+ * A cursor is the server's LastPullSubscriptionBinID of a bin at the time it answered.
+ */
+import { test } from 'uvu';
+import * as assert from 'uvu/assert';
+import { createRng, shuffle } from '../src/core/rng.js';
+import { MS, SECOND } from '../src/core/units.js';
+import { BINS } from '../src/protocol/localstore.js';
+import type { StreamInfoReq, StreamInfoRes } from '../src/protocol/messages.js';
+import { depthFromPOs } from '../src/topology/depth.js';
+import { binCursors, cursorsFor, makeWorld, nodePO, pair, randomTopology, uploadChunks } from './helpers/net.js';
+
+const cursorsOnly = { protocol: { autostart: false } };
+
+/** The bins a node with depth `depth` pulls from a peer at capped PO `po` (syncBins, PROTOCOL.md §4.1). */
+function expectedBins(po: number, depth: number): number[] {
+  if (po < depth) return [po];
+  return Array.from({ length: BINS - depth }, (_, i) => depth + i);
+}
+
+/** `cursors` covers exactly `bins`, each equal to the peer's initial bin index. */
+function assertCursors(cursors: Map<number, number>, bins: number[], initial: number[], what: string): void {
+  assert.equal([...cursors.keys()], bins, `${what}: cursors for exactly these bins`);
+  for (const b of bins) assert.is(cursors.get(b), initial[b], `${what}: bin ${b}`);
+}
+
+test('two nodes with 1000 chunks each exchange cursors equal to each other\'s bin indexes', () => {
+  const world = makeWorld(randomTopology(2, 'exchange', pair()), 'exchange', cursorsOnly);
+  uploadChunks(world, 0, 1000);
+  uploadChunks(world, 1, 1000);
+  const initial = [binCursors(world, 0), binCursors(world, 1)];
+  world.start();
+  assert.ok(world.runUntilQuiescent(world.now + 10 * SECOND), 'the exchange settles');
+  const all = expectedBins(nodePO(world, 0, 1), 0);
+  assertCursors(cursorsFor(world, 0, 1), all, initial[1]!, 'node 0 for node 1');
+  assertCursors(cursorsFor(world, 1, 0), all, initial[0]!, 'node 1 for node 0');
+});
+
+for (const seed of [1, 2, 3]) test(`as nodes join a pivot one by one, it holds cursors only for bins >= its depth of each in-depth peer (seed ${seed})`, () => {
+  const NODES = 7;
+  const PIVOT = 0;
+  const world = makeWorld(randomTopology(NODES, `dynamic-${seed}`, pair()), `dynamic-${seed}`, cursorsOnly);
+  const initial: number[][] = [];
+  for (let n = 0; n < NODES; n++) {
+    uploadChunks(world, n, 500);
+    initial.push(binCursors(world, n));
+  }
+  world.start();
+  let checked = 0;
+  for (let newest = 1; newest < NODES; newest++) {
+    if (newest > 1) world.connect(PIVOT, newest);
+    assert.ok(world.runUntilQuiescent(world.now + 10 * SECOND), `node ${newest} joined`);
+    assert.ok(cursorsFor(world, PIVOT, newest).size > 0, `the pivot has cursors for node ${newest}`);
+    assert.ok(cursorsFor(world, newest, PIVOT).size > 0, `node ${newest} has cursors for the pivot`);
+    const depth = world.nodes[PIVOT]!.kad.depth;
+    for (let i = 1; i < newest; i++) {
+      const po = nodePO(world, i, PIVOT);
+      if (po < depth) continue; // Go leaves nodes outside the depth unchecked
+      assertCursors(cursorsFor(world, PIVOT, i), expectedBins(po, depth), initial[i]!, `pivot for node ${i} (PO ${po}, depth ${depth})`);
+      checked++;
+    }
+  }
+  assert.ok(checked > 0, 'some in-depth peer was checked');
+});
+
+for (const seed of [1, 2, 3]) test(`cursors follow the depth when stale cursor answers arrive in random order while fake peers come and go (seed ${seed})`, () => {
+  const PIVOT = 0;
+  const OTHER = 1;
+  const FAKES = 15;
+  const rng = createRng(`race-${seed}`);
+  const world = makeWorld(randomTopology(2, `race-${seed}`, pair()), `race-${seed}`, cursorsOnly);
+  // The mock "other" node: it records every StreamInfoReq and answers nothing by itself.
+  const requests: StreamInfoReq[] = [];
+  world.observe({ sent: (from, to, msg) => void (from === PIVOT && to === OTHER && msg.type === 0 && requests.push(msg)) });
+  world.pause(OTHER);
+  world.start();
+  world.runUntil(50 * MS);
+
+  const otherPO256 = world.nodes[PIVOT]!.peers.get(OTHER)!.po256;
+  const po = nodePO(world, PIVOT, OTHER);
+  const fakes: number[] = [];
+  for (let i = 0; i < FAKES; i++) {
+    world.fakePeer(PIVOT, i, true);
+    fakes.push(i);
+    world.runUntil(world.now + 50 * MS);
+  }
+
+  const feedAndCheck = (): void => {
+    const depth = depthFromPOs([otherPO256, ...fakes], 2);
+    assert.is(world.nodes[PIVOT]!.kad.depth, depth, 'kademlia depth');
+    const answers: StreamInfoRes[] = requests.map((r) => ({ type: 1, bins: r.bins, cursors: r.bins }));
+    const peer = world.nodes[PIVOT]!.peers.get(OTHER)!;
+    for (const res of shuffle(rng.fork(`feed:${fakes.length}`), answers)) world.nodes[PIVOT]!.client.onStreamInfoRes(peer, res);
+    const want = expectedBins(po, depth);
+    const have = cursorsFor(world, PIVOT, OTHER);
+    for (let b = 0; b < BINS; b++) assert.is(have.has(b), want.includes(b), `bin ${b} (PO ${po}, depth ${depth}, ${fakes.length} fakes)`);
+    for (const [b, c] of have) assert.is(c, b, `bin ${b} cursor comes from the mock`);
+  };
+
+  feedAndCheck();
+  while (fakes.length > 0) {
+    const [gone] = fakes.splice(rng.int(fakes.length), 1);
+    world.fakePeer(PIVOT, gone!, false);
+    world.runUntil(world.now + 50 * MS);
+    feedAndCheck();
+  }
+  assert.ok(requests.length > 1, 'the pivot re-subscribed as its depth changed');
+});
+
+test.run();
