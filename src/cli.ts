@@ -105,6 +105,9 @@ async function main(argv: string[]): Promise<number> {
         code = topologyCommand(a.file, a.json, positiveInt(a['neighbourhood-size'], '--neighbourhood-size')!);
       },
     )
+    // report command (report/compare: see src/cli/report.ts)
+    // gate command (see src/cli/gate.ts)
+    // mutants command (see src/cli/mutants.ts)
     .demandCommand(1, 'name a command: run, sweep, snapshot generate, topology')
     .strict()
     .fail((msg, err) => {
