@@ -58,7 +58,7 @@ function compareXor(world: World, chunk: number, a: number, b: number): number {
 function goOracle(world: World, chunk: number, depths: number[]): number[] {
   let closest = 0;
   for (let n = 1; n < world.nodes.length; n++) {
-    const d = chunkPO256(world, n, chunk) - chunkPO256(world, closest, chunk);
+    const d = chunkPO256(world, chunk, n) - chunkPO256(world, chunk, closest);
     if (d > 0 || (d === 0 && compareXor(world, chunk, n, closest) < 0)) closest = n;
   }
   const t = world.topology.addrs;
@@ -91,9 +91,9 @@ if (!existsSync(SNAPSHOT)) {
       let aor = 0;
       for (const c of chunks) {
         for (let n = 0; n < world.nodes.length; n++) {
-          if (chunkPO256(world, n, c) < depths[n]!) continue;
+          if (chunkPO256(world, c, n) < depths[n]!) continue;
           aor++;
-          assert.ok(holds(world, n, c), `node ${n} (depth ${depths[n]}, PO ${chunkPO256(world, n, c)}) holds chunk ${c}`);
+          assert.ok(holds(world, n, c), `node ${n} (depth ${depths[n]}, PO ${chunkPO256(world, c, n)}) holds chunk ${c}`);
         }
       }
 

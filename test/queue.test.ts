@@ -2,6 +2,7 @@ import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { EventQueue } from '../src/core/queue.js';
 import { Engine } from '../src/core/engine.js';
+import { Fingerprint } from '../src/core/fingerprint.js';
 import { createRng, type Rng } from '../src/core/rng.js';
 
 interface Ev {
@@ -159,6 +160,24 @@ test('the same events processed in another order give a different fingerprint', 
 test('one extra event changes the fingerprint', () => {
   const script = randomScript(createRng('fp'), 100);
   assert.is.not(runScript([...script, [1_000_000, 0, 0]]).hex, runScript(script).hex);
+});
+
+test('the fingerprint of an event covers its time, kind and each of its three arguments', () => {
+  const hexOf = (...events: [number, number, number, number, number][]): string => {
+    const f = new Fingerprint();
+    for (const e of events) f.event(...e);
+    return f.hex();
+  };
+  const base: [number, number, number, number, number] = [1_000_000, 3, 17, -5, 2 ** 40 + 9];
+  const variants = new Set([hexOf(base)]);
+  for (let field = 0; field < 5; field++) {
+    const changed = [...base] as [number, number, number, number, number];
+    changed[field] = changed[field]! + 1;
+    variants.add(hexOf(changed));
+  }
+  assert.is(variants.size, 6, 'changing any one field changes the hash');
+  assert.is.not(hexOf([2 ** 33, 0, 0, 0, 0]), hexOf([0, 0, 0, 0, 0]), 'the high part of a large time counts');
+  assert.is.not(hexOf(base, base), hexOf(base), 'the number of events counts');
 });
 
 function randomScript(rng: Rng, n: number): (readonly [number, number, number])[] {

@@ -65,7 +65,7 @@ export function parseSnapshot(json: unknown, file: string): Topology {
     if (index.has(key)) fail(`${p}.node.info.id`, `a unique id (same as $.nodes[${index.get(key)}])`, id);
     if (overlays.has(hex)) fail(`${p}.node.info.protocols.bzz`, 'a unique overlay address', bzz);
     const nodeUp = (entry as Obj).up ?? node.up ?? true;
-    if (typeof nodeUp !== 'boolean') fail(`${p}.up`, 'a boolean', nodeUp);
+    if (typeof nodeUp !== 'boolean') fail((entry as Obj).up != null ? `${p}.up` : `${p}.node.up`, 'a boolean', nodeUp);
     index.set(key, i);
     overlays.add(hex);
     addrs.add(bytes);

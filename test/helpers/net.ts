@@ -169,8 +169,8 @@ export function chunkPO(world: World, chunk: number, node: number): number {
   return po16(world.chunks.head(chunk), world.topology.addrs.head(node));
 }
 
-/** Full 256-bit PO between a node and a chunk. */
-export function chunkPO256(world: World, node: number, chunk: number): number {
+/** Full 256-bit PO between a chunk and a node. */
+export function chunkPO256(world: World, chunk: number, node: number): number {
   return po256(world.topology.addrs, node, world.chunks, chunk);
 }
 
