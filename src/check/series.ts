@@ -49,7 +49,10 @@ export class Buckets {
 export class Traffic implements WorldObserver {
   readonly messages: Record<string, number> = {};
   bytes = 0;
+  /** connections dropped by the protocol (a handler's Break), by reason */
   readonly drops: Record<string, number> = {};
+  /** connections taken down by the scenario (disconnects, node stops) */
+  disconnects = 0;
   readonly messageSeries = new Buckets();
   readonly byteSeries = new Buckets();
   readonly marks: { at: Micros; label: string }[] = [];
@@ -64,8 +67,12 @@ export class Traffic implements WorldObserver {
   }
 
   disconnected(_a: number, _b: number, reason: string, t: Micros): void {
+    if (reason === 'disconnected by scenario' || reason === 'node stopped') {
+      this.disconnects++;
+      return;
+    }
     this.drops[reason] = (this.drops[reason] ?? 0) + 1;
-    if (reason !== 'disconnected by scenario' && reason !== 'node stopped') this.mark(t, `drop: ${reason}`);
+    this.mark(t, `drop: ${reason}`);
   }
 
   action(label: string, t: Micros): void {

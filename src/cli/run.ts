@@ -96,9 +96,9 @@ function summaryText(r: ResultJson, dir: string): string[] {
   const lines = [
     `${bold('pullsim')} ${r.scenario}  seed ${bold(String(r.seed))}  config ${r.configHash}  fingerprint ${r.fingerprint}`,
     `  nodes ${fmtInt(m.nodes)}, chunks ${fmtInt(m.chunks)}, AoR pairs held ${fmtInt(m.aorHeld)}/${fmtInt(m.aorPairs)}, beyond AoR ${fmtInt(m.redundancy)}`,
-    `  converged at ${formatMicros(m.convergenceMicros)} virtual (ended ${formatMicros(m.endMicros)}), ${fmtInt(m.events)} events, wall ${fmtInt(m.wallMs)} ms`,
+    `  converged at ${formatMicros(m.convergenceMicros)} virtual (quiet from ${formatMicros(m.endMicros)}), ${fmtInt(m.events)} events, wall ${fmtInt(m.wallMs)} ms`,
     `  messages ${fmtInt(m.messagesTotal)} (${msgs}), ${fmtInt(m.bytes)} bytes`,
-    `  deliveries ${fmtInt(m.deliveries)}, duplicates ${fmtInt(m.duplicates)} (allowed ${fmtInt(r.expect.maxDuplicates)}), drops ${fmtInt(Object.values(m.drops).reduce((a, b) => a + b, 0))}`,
+    `  deliveries ${fmtInt(m.deliveries)}, duplicates ${fmtInt(m.duplicates)} (allowed ${fmtInt(r.expect.maxDuplicates)}), drops ${fmtInt(Object.values(m.drops).reduce((a, b) => a + b, 0))}${Object.keys(m.drops).length ? ` (${Object.entries(m.drops).map(([k, v]) => `${k}: ${v}`).join(', ')})` : ''}, scenario disconnects ${fmtInt(m.disconnects)}`,
     `  Go oracle pairs never reached: ${fmtInt(m.goOracleUnreached)} ${dim('(reported, not asserted)')}`,
     `  verdict ${verdict} (${expectation})`,
   ];

@@ -1,9 +1,12 @@
 import type { Micros } from '../core/units.js';
 import type { Message } from './messages.js';
 
-/** A record whose timer fires through the event queue; `token` tells a live timer from a cancelled one. */
+/**
+ * A record whose timer fires through the event queue; `token` tells a live timer from a cancelled one.
+ * `fire` returns false for a cancelled (stale) timer, so the world can tell real work from leftovers.
+ */
 export interface Timed {
-  fire(token: number): void;
+  fire(token: number): boolean;
 }
 
 /** Why a node dropped a peer (a Go handler returning Break). */

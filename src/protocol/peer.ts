@@ -23,9 +23,10 @@ export class Want implements Timed {
     public to: number,
     readonly live: boolean,
   ) {}
-  fire(token: number): void {
-    if (token !== this.token || this.done || this.peer.closed) return;
+  fire(token: number): boolean {
+    if (token !== this.token || this.done || this.peer.closed) return false;
     this.node.client.batchTimedOut(this);
+    return true;
   }
 }
 
@@ -56,9 +57,10 @@ export class Collector implements Timed {
   ) {
     this.next = from;
   }
-  fire(token: number): void {
-    if (token !== this.token || this.done || this.peer.closed) return;
+  fire(token: number): boolean {
+    if (token !== this.token || this.done || this.peer.closed) return false;
     this.node.server.finish(this);
+    return true;
   }
 }
 
@@ -69,10 +71,11 @@ export class PeerTimer implements Timed {
     readonly peer: Peer,
     readonly signal: boolean,
   ) {}
-  fire(token: number): void {
-    if (this.peer.closed || token !== this.peer.epoch) return;
+  fire(token: number): boolean {
+    if (this.peer.closed || token !== this.peer.epoch) return false;
     if (this.signal) this.node.syncer.depthSignal(this.peer);
     else this.node.syncer.initPeer(this.peer);
+    return true;
   }
 }
 

@@ -31,6 +31,7 @@ export interface Metrics {
   nodes: number;
   chunks: number;
   convergenceMicros: Micros;
+  /** when the last event that did anything happened (later cancelled timers only ran out) */
   endMicros: Micros;
   events: number;
   messages: Record<string, number>;
@@ -42,6 +43,7 @@ export interface Metrics {
   aorPairs: number;
   aorHeld: number;
   drops: Record<string, number>;
+  disconnects: number;
   goOracleUnreached: number;
   wallMs: number;
 }
@@ -117,7 +119,7 @@ export function buildResult(o: RunOutcome, file: string, hash: string): ResultJs
       nodes: t.ids.length,
       chunks: v.chunks.length,
       convergenceMicros: v.convergenceMicros,
-      endMicros: w.now,
+      endMicros: w.lastActive,
       events: w.engine.processed,
       messages,
       messagesTotal: Object.values(messages).reduce((a, b) => a + b, 0),
@@ -128,6 +130,7 @@ export function buildResult(o: RunOutcome, file: string, hash: string): ResultJs
       aorPairs: v.aorPairs,
       aorHeld: v.aorHeld,
       drops: o.traffic.drops,
+      disconnects: o.traffic.disconnects,
       goOracleUnreached: v.chunks.reduce((a, c) => a + (c.goOracle ? c.goOracle.expected - c.goOracle.reached : 0), 0),
       wallMs: Math.round(o.wallMs),
     },

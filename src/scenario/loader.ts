@@ -2,6 +2,7 @@ import { readFileSync } from 'node:fs';
 import { basename, dirname, resolve } from 'node:path';
 import { UsageError, show } from '../core/errors.js';
 import { generateTopology } from '../topology/generate.js';
+import { shapedTopology } from '../topology/shapes.js';
 import { loadSnapshot } from '../topology/snapshot.js';
 import type { Topology } from '../topology/topology.js';
 import { parseScenario, type NodeRef, type Scenario } from './schema.js';
@@ -37,7 +38,10 @@ export function loadScenario(file: string): Loaded {
     }
   } else {
     const g = scenario.topology.generate;
-    topology = generateTopology(g.nodes, g.seed, { binSize: g.binSize, neighbourhoodSize: scenario.protocol.neighbourhoodSize });
+    topology =
+      g.shape === 'hive'
+        ? generateTopology(g.nodes, g.seed, { binSize: g.binSize, neighbourhoodSize: scenario.protocol.neighbourhoodSize })
+        : shapedTopology(g.shape, g.nodes, g.seed);
   }
   checkRefs(scenario, topology);
   return { scenario, topology };

@@ -87,6 +87,7 @@ class Timeline {
   apply(index: number): void {
     const a: Action = this.s.events[index]!.action;
     const w = this.world;
+    w.lastActive = w.now;
     const label = this.describe(a);
     this.traffic.action(label, w.now);
     if ('upload' in a) {

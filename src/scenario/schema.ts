@@ -2,6 +2,7 @@ import { UsageError, show } from '../core/errors.js';
 import { parseBandwidth, parseDuration, type Micros } from '../core/units.js';
 import { LATENT_DEFECTS, MUTANTS, protocolDefaults, type LatentDefect, type Mutant, type ProtocolOptions } from '../protocol/options.js';
 import type { Latency, LinkModel } from '../net/links.js';
+import type { Shape } from '../topology/shapes.js';
 
 /** A node reference as written: an index, a unique id prefix, or "random". */
 export type NodeRef = number | string;
@@ -22,7 +23,7 @@ export interface TimedAction {
   action: Action;
 }
 
-export type TopologySpec = { snapshot: string } | { generate: { nodes: number; seed: number; binSize: number } };
+export type TopologySpec = { snapshot: string } | { generate: { nodes: number; seed: number; binSize: number; shape: 'hive' | Shape } };
 
 /** A scenario with every default filled in: what a run actually used (echoed in result.json). */
 export interface Scenario {
@@ -45,7 +46,7 @@ export const DEFAULTS = {
   links: { latency: '20ms', bandwidth: '10MB/s', processing: '0ms' },
   run: { until: 'quiescent', maxTime: '1h' },
   expect: { verdict: 'pass', maxDuplicates: 0 },
-  generate: { seed: 1, binSize: 4 },
+  generate: { seed: 1, binSize: 4, shape: 'hive' },
 } as const;
 
 type Obj = Record<string, unknown>;
@@ -78,12 +79,15 @@ export function parseScenario(json: unknown, file: string, defaultName: string):
   if (typeof topo.snapshot === 'string' && topo.generate === undefined) topology = { snapshot: topo.snapshot };
   else if (topo.snapshot === undefined && topo.generate !== undefined) {
     const g = obj(topo.generate, '$.topology.generate');
-    only(g, '$.topology.generate', ['nodes', 'seed', 'binSize']);
+    only(g, '$.topology.generate', ['nodes', 'seed', 'binSize', 'shape']);
+    const shapes = ['hive', 'star', 'mesh', 'line'];
+    if (g.shape !== undefined && !shapes.includes(g.shape as string)) fail('$.topology.generate.shape', `one of ${shapes.join(', ')}`, g.shape);
     topology = {
       generate: {
-        nodes: int(g.nodes, '$.topology.generate.nodes', 2, 100_000),
+        nodes: int(g.nodes, '$.topology.generate.nodes', 2, g.shape === 'mesh' ? 1000 : 100_000),
         seed: g.seed === undefined ? DEFAULTS.generate.seed : int(g.seed, '$.topology.generate.seed', 0),
         binSize: g.binSize === undefined ? DEFAULTS.generate.binSize : int(g.binSize, '$.topology.generate.binSize', 1, 64),
+        shape: (g.shape as 'hive' | Shape | undefined) ?? DEFAULTS.generate.shape,
       },
     };
   } else topology = fail('$.topology', 'either {"snapshot": "file.json"} or {"generate": {"nodes": N}}', topo);

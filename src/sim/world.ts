@@ -48,6 +48,8 @@ export class World {
   private readonly held: { from: number; to: number; epoch: number; msg: Message }[][];
   private readonly observers: WorldObserver[] = [];
   private epoch = 0;
+  /** virtual time of the last event that did something (cancelled timers that fire later do nothing) */
+  lastActive: Micros = 0;
   private readonly netRng: Rng;
   private readonly chunkRng: Rng;
   private readonly K_DELIVER: number;
@@ -68,7 +70,9 @@ export class World {
     const e = this.engine;
     // c = epoch * 8 + message type, so the fingerprint sees what kind of message each delivery was
     this.K_DELIVER = e.register('deliver', (from, to, c, msg) => this.deliver(from, to, Math.floor(c / 8), msg as Message));
-    this.K_TIMER = e.register('timer', (_node, token, _c, rec) => (rec as Timed).fire(token));
+    this.K_TIMER = e.register('timer', (_node, token, _c, rec) => {
+      if ((rec as Timed).fire(token)) this.lastActive = this.engine.now;
+    });
     this.K_REDIAL = e.register('redial', (a, b) => this.redial(a, b));
     for (let i = 0; i < n; i++) {
       const env = this.envFor(i);
@@ -263,6 +267,7 @@ export class World {
   }
 
   private redial(a: number, b: number): void {
+    this.lastActive = this.engine.now;
     if (this.up[a] && this.up[b] && this.wanted.has(this.key(a, b))) this.link(a, b);
   }
 
@@ -291,6 +296,7 @@ export class World {
   private deliver(from: number, to: number, epoch: number, msg: Message): void {
     const conn = this.conns.get(this.key(from, to));
     if (!conn || conn.epoch !== epoch) return; // sent on a connection that has since gone down
+    this.lastActive = this.engine.now;
     if (this.paused[to]) {
       this.held[to]!.push({ from, to, epoch, msg });
       return;
