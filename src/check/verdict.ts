@@ -52,6 +52,8 @@ export interface VerdictOptions {
   /** cap on listed violations per kind */
   listLimit?: number;
   neighbourhoodSize: number;
+  /** the liveness phase: every AoR pair must be held by this time (last fault + bound) */
+  convergeBy?: Micros | undefined;
 }
 
 /** Each node's depth computed from the world's live connections (not from the nodes' own tables). */
@@ -137,6 +139,13 @@ export function judge(world: World, rec: Recorder, o: VerdictOptions): Verdict {
       kind: 'liveness',
       at: world.now,
       detail: `not quiescent at maxTime ${formatMicros(o.maxTime)}: ${world.engine.queue.size} events pending, ${aorPairs - aorHeld} (chunk, AoR node) pairs missing`,
+    });
+  }
+  if (o.convergeBy !== undefined && (convergence > o.convergeBy || aorHeld < aorPairs)) {
+    add({
+      kind: 'liveness',
+      at: world.now,
+      detail: `not converged by ${formatMicros(o.convergeBy)} (the liveness bound after the last fault): ${aorHeld < aorPairs ? `${aorPairs - aorHeld} (chunk, AoR node) pairs still missing` : `the last AoR pair arrived at ${formatMicros(convergence)}`}`,
     });
   }
   const truncated: Partial<Record<ViolationKind, number>> = {};

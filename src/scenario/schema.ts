@@ -16,7 +16,26 @@ export type Action =
   | { pause: { node: NodeRef } }
   | { resume: { node: NodeRef } }
   /** removes chunks from a node's store: index ranges [from, to) into the run's uploaded chunks, in upload order */
-  | { remove: { node: NodeRef; chunks: [number, number][] } };
+  | { remove: { node: NodeRef; chunks: [number, number][] } }
+  /** changes the link model of one link (a, b), of a node's links (node), or of all links; `for` reverts it later */
+  | { links: LinkChange }
+  /** drops every link between the groups (Kademlia sees the peers go); "halves" splits by the first address bit */
+  | { partition: { groups: NodeRef[][] } | { halves: true } }
+  /** ends every fault: restarts stopped nodes, restores partitioned links, resets link models, resumes dispatch */
+  | { heal: Record<string, never> }
+  /** random stops and restarts: `rate` stops per second (exponential gaps), each down for `downtime` */
+  | { churn: { rate: number; downtime: [Micros, Micros]; until: Micros } };
+
+export interface LinkChange {
+  a?: NodeRef;
+  b?: NodeRef;
+  node?: NodeRef;
+  latency?: Latency;
+  bandwidth?: number;
+  processing?: Micros;
+  /** a spike: the change lasts this long, then the previous model returns */
+  for?: Micros;
+}
 
 export interface TimedAction {
   at: Micros;
@@ -35,7 +54,8 @@ export interface Scenario {
   protocol: ProtocolOptions & { redialDelay: Micros | null };
   links: LinkModel;
   events: TimedAction[];
-  run: { until: 'quiescent' | Micros; maxTime: Micros };
+  /** convergeWithin: the liveness phase, all AoR pairs held within this long after the last fault */
+  run: { until: 'quiescent' | Micros; maxTime: Micros; convergeWithin: Micros | null };
   expect: { verdict: 'pass' | 'fail'; maxDuplicates: number };
 }
 
@@ -132,7 +152,8 @@ export function parseScenario(json: unknown, file: string, defaultName: string):
   const events = evs.map((e, i) => parseEvent(e, `$.events[${i}]`, { fail, obj, only, int, dur }));
 
   const r = root.run === undefined ? {} : obj(root.run, '$.run');
-  only(r, '$.run', ['until', 'maxTime']);
+  only(r, '$.run', ['until', 'maxTime', 'convergeWithin']);
+  const convergeWithin = r.convergeWithin === undefined || r.convergeWithin === null ? null : dur(r.convergeWithin, '$.run.convergeWithin');
   const until = r.until === undefined || r.until === 'quiescent' ? 'quiescent' : dur(r.until, '$.run.until');
   const maxTime = dur(r.maxTime ?? DEFAULTS.run.maxTime, '$.run.maxTime');
 
@@ -148,7 +169,7 @@ export function parseScenario(json: unknown, file: string, defaultName: string):
     protocol,
     links,
     events,
-    run: { until, maxTime },
+    run: { until, maxTime, convergeWithin },
     expect: {
       verdict: (x.verdict as 'pass' | 'fail' | undefined) ?? DEFAULTS.expect.verdict,
       maxDuplicates: x.maxDuplicates === undefined ? DEFAULTS.expect.maxDuplicates : int(x.maxDuplicates, '$.expect.maxDuplicates', 0),
@@ -177,7 +198,7 @@ interface Parsers {
   dur: (v: unknown, path: string) => Micros;
 }
 
-const VERBS = ['upload', 'disconnect', 'connect', 'stop', 'start', 'pause', 'resume', 'remove'] as const;
+const VERBS = ['upload', 'disconnect', 'connect', 'stop', 'start', 'pause', 'resume', 'remove', 'links', 'partition', 'heal', 'churn'] as const;
 
 function parseEvent(e: unknown, path: string, p: Parsers): TimedAction {
   const o = p.obj(e, path);
@@ -213,6 +234,48 @@ function parseEvent(e: unknown, path: string, p: Parsers): TimedAction {
         return [from, p.int(r[1], `${bp}.chunks[${i}][1]`, from)];
       });
       return { at, action: { remove: { node: ref('node'), chunks: ranges } } };
+    }
+    case 'links': {
+      p.only(body, bp, ['a', 'b', 'node', 'latency', 'bandwidth', 'processing', 'for']);
+      const change: LinkChange = {};
+      if ('a' in body || 'b' in body) {
+        if (!('a' in body && 'b' in body) || 'node' in body) p.fail(bp, 'either "a" and "b" (one link), "node" (its links), or neither (all links)');
+        change.a = ref('a');
+        change.b = ref('b');
+      } else if ('node' in body) change.node = ref('node');
+      if (body.latency !== undefined) change.latency = parseLatency(body.latency, `${bp}.latency`, p.dur, p.fail);
+      if (body.bandwidth !== undefined) change.bandwidth = parseBandwidth(body.bandwidth) ?? p.fail(`${bp}.bandwidth`, 'a bandwidth such as "1MB/s" or "unlimited"', body.bandwidth);
+      if (body.processing !== undefined) change.processing = p.dur(body.processing, `${bp}.processing`);
+      if (body.for !== undefined) change.for = p.dur(body.for, `${bp}.for`);
+      if (change.latency === undefined && change.bandwidth === undefined && change.processing === undefined) p.fail(bp, 'at least one of latency, bandwidth, processing');
+      return { at, action: { links: change } };
+    }
+    case 'partition': {
+      p.only(body, bp, ['groups', 'halves']);
+      if (body.halves === true && body.groups === undefined) return { at, action: { partition: { halves: true } } };
+      const groups = body.groups;
+      if (!Array.isArray(groups) || groups.length < 2 || !groups.every((g) => Array.isArray(g) && g.length > 0)) {
+        return p.fail(`${bp}.groups`, 'two or more non-empty arrays of node references (or "halves": true)', groups);
+      }
+      const refs = (groups as unknown[][]).map((g, gi) =>
+        g.map((v, i) => (Number.isInteger(v) && (v as number) >= 0) || (typeof v === 'string' && /^[0-9a-fA-F]{1,64}$/.test(v)) ? (typeof v === 'string' ? v.toLowerCase() : (v as number)) : p.fail(`${bp}.groups[${gi}][${i}]`, 'a node index or a unique id hex prefix', v)),
+      );
+      return { at, action: { partition: { groups: refs } } };
+    }
+    case 'heal':
+      p.only(body, bp, []);
+      return { at, action: { heal: {} } };
+    case 'churn': {
+      p.only(body, bp, ['rate', 'downtime', 'until']);
+      const m = typeof body.rate === 'string' ? /^(\d+(?:\.\d+)?)\/(s|m)$/.exec(body.rate) : null;
+      const rate = m ? Number(m[1]) / (m[2] === 'm' ? 60 : 1) : p.fail(`${bp}.rate`, 'stops per time such as "0.5/s" or "6/m"', body.rate);
+      if (!(rate > 0 && rate <= 1000)) p.fail(`${bp}.rate`, 'a rate above 0 and at most 1000/s', body.rate);
+      const dt = body.downtime;
+      const downtime: [Micros, Micros] = Array.isArray(dt) && dt.length === 2 ? [p.dur(dt[0], `${bp}.downtime[0]`), p.dur(dt[1], `${bp}.downtime[1]`)] : [p.dur(dt, `${bp}.downtime`), p.dur(dt, `${bp}.downtime`)];
+      if (downtime[1] < downtime[0]) p.fail(`${bp}.downtime[1]`, 'at least downtime[0]', dt);
+      const until = p.dur(body.until, `${bp}.until`);
+      if (until <= at) p.fail(`${bp}.until`, `a time after "at"`, body.until);
+      return { at, action: { churn: { rate, downtime, until } } };
     }
     default: {
       p.only(body, bp, ['node']);

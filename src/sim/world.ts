@@ -28,7 +28,6 @@ interface Conn {
   readonly po256: number;
   readonly ab: Channel;
   readonly ba: Channel;
-  model: LinkModel | undefined;
 }
 
 /**
@@ -48,6 +47,8 @@ export class World {
   private readonly held: { from: number; to: number; epoch: number; msg: Message }[][];
   private readonly observers: WorldObserver[] = [];
   private epoch = 0;
+  private defaultModel: LinkModel;
+  private readonly linkModels = new Map<number, LinkModel>();
   /** virtual time of the last event that did something (cancelled timers that fire later do nothing) */
   lastActive: Micros = 0;
   private readonly netRng: Rng;
@@ -63,6 +64,7 @@ export class World {
   ) {
     const n = topology.ids.length;
     this.up = topology.up.slice();
+    this.defaultModel = opts.links;
     this.paused = new Array<boolean>(n).fill(false);
     this.held = Array.from({ length: n }, () => []);
     this.netRng = rng.fork('net');
@@ -179,10 +181,37 @@ export class World {
     this.unlink(a, b, 'disconnected by scenario');
   }
 
-  /** Sets a link model for one live connection (undefined = back to the world's). */
+  /** The link model of the pair (a, b): its own if one was set, else the world's. */
+  linkModel(a: number, b: number): LinkModel {
+    return this.linkModels.get(this.key(a, b)) ?? this.defaultModel;
+  }
+
+  /** Sets the link model of one pair, kept across reconnects (undefined = back to the world's). */
   setLinkModel(a: number, b: number, model: LinkModel | undefined): void {
-    const c = this.conns.get(this.key(a, b));
-    if (c) c.model = model;
+    if (model) this.linkModels.set(this.key(a, b), model);
+    else this.linkModels.delete(this.key(a, b));
+  }
+
+  /** The world's link model, for pairs without one of their own. */
+  get defaultLinks(): LinkModel {
+    return this.defaultModel;
+  }
+
+  /** Sets the world's link model (every pair without one of its own); undefined = the configured one. */
+  setDefaultLinks(model: LinkModel | undefined): void {
+    this.defaultModel = model ?? this.opts.links;
+  }
+
+  /** Every wanted pair touching `node` (links it has or would have when both ends are up). */
+  wantedPairs(node?: number): [number, number][] {
+    const n = this.nodes.length;
+    const out: [number, number][] = [];
+    for (const k of this.wanted) {
+      const a = Math.floor(k / n);
+      const b = k % n;
+      if (node === undefined || a === node || b === node) out.push([a, b]);
+    }
+    return out.sort((x, y) => x[0] - y[0] || x[1] - y[1]);
   }
 
   stop(node: number): void {
@@ -200,7 +229,7 @@ export class World {
     if (this.up[node]) return;
     this.up[node] = true;
     for (const o of this.observers) o.nodeUp?.(node, true, this.now);
-    for (const [a, b] of this.wantedOf(node)) if (this.up[a] && this.up[b]) this.link(a, b);
+    for (const [a, b] of this.wantedPairs(node)) if (this.up[a] && this.up[b]) this.link(a, b);
   }
 
   /** Holds messages that arrive at `node` until resume (handlers already running are not affected). */
@@ -216,17 +245,6 @@ export class World {
     for (const h of held) this.engine.at(this.now, this.K_DELIVER, h.from, h.to, h.epoch * 8 + h.msg.type, h.msg);
   }
 
-  private wantedOf(node: number): [number, number][] {
-    const n = this.nodes.length;
-    const out: [number, number][] = [];
-    for (const k of this.wanted) {
-      const a = Math.floor(k / n);
-      const b = k % n;
-      if (a === node || b === node) out.push([a, b]);
-    }
-    return out;
-  }
-
   private link(a: number, b: number): void {
     const key = this.key(a, b);
     if (this.conns.has(key)) return;
@@ -240,7 +258,6 @@ export class World {
       po256: po256(t.addrs, x, t.addrs, y),
       ab: new Channel(),
       ba: new Channel(),
-      model: undefined,
     };
     this.conns.set(key, conn);
     this.nodes[x]!.connect(y, conn.po, conn.po256, conn.epoch);
@@ -288,7 +305,7 @@ export class World {
     if (!conn) return; // the peer is gone: nothing is sent
     const bytes = wireSize(msg);
     const ch = from === conn.a ? conn.ab : conn.ba;
-    const at = transit(this.engine.now, bytes, ch, conn.model ?? this.opts.links, this.netRng);
+    const at = transit(this.engine.now, bytes, ch, this.linkModels.get(this.key(from, to)) ?? this.defaultModel, this.netRng);
     for (const o of this.observers) o.sent?.(from, to, msg, bytes, this.now);
     this.engine.at(at, this.K_DELIVER, from, to, conn.epoch * 8 + msg.type, msg);
   }

@@ -1,0 +1,204 @@
+import type { Rng } from '../core/rng.js';
+import { formatMicros, type Micros } from '../core/units.js';
+import type { Traffic } from '../check/series.js';
+import type { LinkModel } from '../net/links.js';
+import type { World } from '../sim/world.js';
+import { resolveRef } from './loader.js';
+import type { Action, LinkChange, NodeRef, Scenario } from './schema.js';
+
+const CHURN_START = 1;
+const CHURN_NEXT = 2;
+
+/**
+ * Applies the scenario's timed actions and faults to the world. Every random choice (random nodes, churn gaps and
+ * downtimes) comes from the scenario's own stream; timed follow-ups (spike reverts, churn) are events, not closures.
+ */
+export class Timeline {
+  readonly uploaded: number[] = [];
+  /** when the last fault (anything but an upload) was applied; -1 if none */
+  lastFault: Micros = -1;
+  /** links the scenario's partitions took down, restored by heal */
+  private readonly partitioned: [number, number][] = [];
+  /** nodes stopped by the scenario or churn, restarted by heal */
+  private readonly stopped = new Set<number>();
+  private readonly paused = new Set<number>();
+  private readonly kAction: number;
+  private readonly kChurn: number;
+  private readonly kRevert: number;
+  private churnUntil: Micros = 0;
+  private churnRate = 0;
+  private churnDown: [Micros, Micros] = [0, 0];
+
+  constructor(
+    private readonly world: World,
+    private readonly s: Scenario,
+    private readonly rng: Rng,
+    private readonly traffic: Traffic,
+  ) {
+    this.kAction = world.register('action', (i) => this.apply(i));
+    this.kChurn = world.register('churn', (what, node) => this.churn(what, node));
+    this.kRevert = world.register('revert', (_a, _b, _c, payload) => this.revert(payload as Revert));
+    s.events.forEach((e, i) => world.engine.at(e.at, this.kAction, i));
+  }
+
+  apply(index: number): void {
+    const a: Action = this.s.events[index]!.action;
+    const w = this.world;
+    w.lastActive = w.now;
+    this.traffic.action(this.describe(a), w.now);
+    if (!('upload' in a)) this.lastFault = w.now;
+    if ('upload' in a) {
+      const fixed = this.node(a.upload.node, true);
+      for (const c of w.newChunks(a.upload.chunks)) {
+        const node = fixed ?? this.upNode();
+        this.uploaded.push(c);
+        if (node !== undefined) w.upload(node, c);
+      }
+    } else if ('connect' in a) w.connect(this.node(a.connect.a)!, this.node(a.connect.b)!);
+    else if ('disconnect' in a) w.disconnect(this.node(a.disconnect.a)!, this.node(a.disconnect.b)!);
+    else if ('stop' in a) this.stop(this.node(a.stop.node)!);
+    else if ('start' in a) this.start(this.node(a.start.node)!);
+    else if ('pause' in a) {
+      const n = this.node(a.pause.node)!;
+      this.paused.add(n);
+      w.pause(n);
+    } else if ('resume' in a) {
+      const n = this.node(a.resume.node)!;
+      this.paused.delete(n);
+      w.resume(n);
+    } else if ('remove' in a) {
+      const node = this.node(a.remove.node)!;
+      for (const [from, to] of a.remove.chunks) for (let i = from; i < to && i < this.uploaded.length; i++) w.removeChunk(node, this.uploaded[i]!);
+    } else if ('links' in a) this.changeLinks(a.links);
+    else if ('partition' in a) this.partition(a.partition);
+    else if ('heal' in a) this.heal();
+    else {
+      this.churnRate = a.churn.rate;
+      this.churnDown = a.churn.downtime;
+      this.churnUntil = a.churn.until;
+      this.scheduleChurn();
+    }
+  }
+
+  private stop(n: number): void {
+    this.stopped.add(n);
+    this.world.stop(n);
+  }
+
+  private start(n: number): void {
+    this.stopped.delete(n);
+    this.world.restart(n);
+  }
+
+  // --- links: one, a node's, or all; spikes revert by event ----------------------------------------------
+
+  private changeLinks(c: LinkChange): void {
+    const w = this.world;
+    const patch = (m: LinkModel): LinkModel => ({
+      latency: c.latency ?? m.latency,
+      bandwidth: c.bandwidth ?? m.bandwidth,
+      processing: c.processing ?? m.processing,
+    });
+    let pairs: [number, number][] | undefined;
+    if (c.a !== undefined && c.b !== undefined) pairs = [[this.node(c.a)!, this.node(c.b)!]];
+    else if (c.node !== undefined) pairs = w.wantedPairs(this.node(c.node)!);
+    const before: Revert = pairs ? { pairs: pairs.map(([a, b]) => ({ a, b, model: w.linkModel(a, b) })) } : { all: w.defaultLinks };
+    if (pairs) for (const [a, b] of pairs) w.setLinkModel(a, b, patch(w.linkModel(a, b)));
+    else w.setDefaultLinks(patch(w.defaultLinks));
+    if (c.for !== undefined) w.engine.after(c.for, this.kRevert, 0, 0, 0, before);
+  }
+
+  private revert(r: Revert): void {
+    const w = this.world;
+    w.lastActive = w.now;
+    this.lastFault = w.now;
+    this.traffic.action(`links restored @${formatMicros(w.now)}`, w.now);
+    if ('all' in r) w.setDefaultLinks(r.all);
+    else for (const p of r.pairs) w.setLinkModel(p.a, p.b, p.model);
+  }
+
+  // --- partition and heal ----------------------------------------------------------------------------------
+
+  private partition(p: { groups: NodeRef[][] } | { halves: true }): void {
+    const w = this.world;
+    const group = new Int32Array(w.nodes.length).fill(-1);
+    if ('halves' in p) for (let i = 0; i < group.length; i++) group[i] = w.topology.addrs.head(i) >>> 31;
+    else p.groups.forEach((g, gi) => g.forEach((r) => (group[this.node(r)!] = gi)));
+    for (const [a, b] of w.wantedPairs()) {
+      if (group[a] === -1 || group[b] === -1 || group[a] === group[b]) continue;
+      this.partitioned.push([a, b]);
+      w.disconnect(a, b);
+    }
+  }
+
+  /** Ends every fault: partitions, stopped nodes, paused dispatch, changed links. */
+  private heal(): void {
+    const w = this.world;
+    for (const n of [...this.paused].sort((x, y) => x - y)) w.resume(n);
+    this.paused.clear();
+    for (const n of [...this.stopped].sort((x, y) => x - y)) w.restart(n);
+    this.stopped.clear();
+    for (const [a, b] of this.partitioned.splice(0)) w.connect(a, b);
+    w.setDefaultLinks(undefined);
+    for (const [a, b] of w.wantedPairs()) w.setLinkModel(a, b, undefined);
+    this.churnUntil = 0;
+  }
+
+  // --- churn ------------------------------------------------------------------------------------------------
+
+  private scheduleChurn(): void {
+    const gap = Math.max(1, Math.round((-Math.log(1 - this.rng.next()) / this.churnRate) * 1e6));
+    const at = this.world.now + gap;
+    if (at < this.churnUntil) this.world.engine.at(at, this.kChurn, CHURN_NEXT, 0);
+  }
+
+  private churn(what: number, node: number): void {
+    const w = this.world;
+    w.lastActive = w.now;
+    this.lastFault = w.now;
+    if (what === CHURN_START) {
+      if (!this.stopped.has(node)) return; // healed meanwhile
+      this.traffic.action(`churn start node=${node} @${formatMicros(w.now)}`, w.now);
+      this.start(node);
+      return;
+    }
+    if (what === CHURN_NEXT && w.now < this.churnUntil) {
+      const n = this.upNode();
+      if (n !== undefined) {
+        this.traffic.action(`churn stop node=${n} @${formatMicros(w.now)}`, w.now);
+        this.stop(n);
+        const [lo, hi] = this.churnDown;
+        w.engine.after(lo + Math.floor(this.rng.next() * (hi - lo + 1)), this.kChurn, CHURN_START, n);
+      }
+      this.scheduleChurn();
+    }
+  }
+
+  // --- references -------------------------------------------------------------------------------------------
+
+  /** A node reference; "random" draws a node (an up one where `perItem` leaves it to the caller). */
+  private node(ref: NodeRef, perItem = false): number | undefined {
+    const r = resolveRef(ref, this.world.topology);
+    if (typeof r === 'number') return r;
+    if (r !== undefined) throw new Error(`assertion failed: unresolved node reference ${String(ref)}`);
+    return perItem ? undefined : this.rng.int(this.world.nodes.length);
+  }
+
+  private upNode(): number | undefined {
+    const up = this.world.up;
+    for (let tries = 0; tries < 64; tries++) {
+      const n = this.rng.int(up.length);
+      if (up[n]) return n;
+    }
+    const all = up.flatMap((u, i) => (u ? [i] : []));
+    return all.length === 0 ? undefined : all[this.rng.int(all.length)];
+  }
+
+  private describe(a: Action): string {
+    const [verb, body] = Object.entries(a)[0] as [string, Record<string, unknown>];
+    const parts = Object.entries(body).map(([k, v]) => `${k}=${typeof v === 'object' ? JSON.stringify(v) : String(v)}`);
+    return `${verb} ${parts.join(' ')} @${formatMicros(this.world.now)}`.replace(/ +@/, ' @');
+  }
+}
+
+type Revert = { all: LinkModel } | { pairs: { a: number; b: number; model: LinkModel }[] };
