@@ -126,7 +126,7 @@ function runCase(name: string, what: string, topology: () => Topology | string, 
       const runMs = performance.now() - t1;
       const peakRssMiB = rssMiB();
       const t2 = performance.now();
-      judge(out.world, out.recorder, { quiescent: out.verdict.quiescent, maxTime: s.run.maxTime, maxDuplicates: s.expect.maxDuplicates, neighbourhoodSize: s.protocol.neighbourhoodSize });
+      judge(out.world, out.recorder, out.discipline, { quiescent: out.verdict.quiescent, maxTime: s.run.maxTime, maxDuplicates: s.expect.maxDuplicates, maxDrops: Number.MAX_SAFE_INTEGER, neighbourhoodSize: s.protocol.neighbourhoodSize });
       const checkMs = performance.now() - t2;
       const v = out.verdict;
       return {

@@ -3,8 +3,9 @@ import { po256, WORDS } from '../topology/address.js';
 import { depthFromBins, depthFromPOs } from '../topology/depth.js';
 import type { World } from '../sim/world.js';
 import type { Duplicate, Recorder } from './checker.js';
+import type { Discipline } from './discipline.js';
 
-export type ViolationKind = 'missing' | 'duplicate' | 'liveness' | 'expectation';
+export type ViolationKind = 'missing' | 'duplicate' | 'liveness' | 'drop' | 'exclusion' | 'range';
 
 export interface Violation {
   kind: ViolationKind;
@@ -38,6 +39,7 @@ export interface Verdict {
   aorHeld: number;
   redundancy: number;
   duplicates: number;
+  drops: number;
   convergenceMicros: Micros;
   quiescent: boolean;
   /** every (chunk, AoR node) pair at the end, and when the node stored the chunk (-1 if it does not hold it) */
@@ -49,6 +51,8 @@ export interface VerdictOptions {
   maxTime: Micros;
   /** duplicates tolerated before exactly-once counts as violated */
   maxDuplicates: number;
+  /** protocol drops tolerated (expected ones, e.g. the Go live-gap tests) */
+  maxDrops: number;
   /** cap on listed violations per kind */
   listLimit?: number;
   neighbourhoodSize: number;
@@ -76,7 +80,7 @@ export function observedDepths(world: World, neighbourhoodSize: number): number[
  * The verdict over a finished run: replication (every up node n with PO(n,c) >= depth(n) holds c),
  * exactly-once (no delivery to a node that already held the chunk), liveness (quiescent before maxTime).
  */
-export function judge(world: World, rec: Recorder, o: VerdictOptions): Verdict {
+export function judge(world: World, rec: Recorder, discipline: Discipline, o: VerdictOptions): Verdict {
   const limit = o.listLimit ?? 200;
   const n = world.nodes.length;
   const depths = observedDepths(world, o.neighbourhoodSize);
@@ -132,6 +136,8 @@ export function judge(world: World, rec: Recorder, o: VerdictOptions): Verdict {
     chunks.push({ chunk, origin, holders, aor, aorHeld: held, deliveries: rec.deliveries.get(chunk) ?? 0, goOracle: oracle.check(chunk, rec) });
   }
   for (const d of rec.duplicates) add(duplicateViolation(d));
+  for (const b of discipline.breaches) add({ kind: b.kind, node: b.node, ...(b.chunk !== undefined ? { chunk: b.chunk } : {}), at: b.at, detail: b.detail });
+  for (const k of ['drop', 'exclusion', 'range'] as const) if (discipline.counts[k] > (counts[k] ?? 0)) counts[k] = discipline.counts[k];
   const dupExcess = rec.duplicateCount > o.maxDuplicates;
   if (rec.duplicateCount > rec.duplicates.length) counts.duplicate = rec.duplicateCount;
   if (!o.quiescent) {
@@ -150,7 +156,13 @@ export function judge(world: World, rec: Recorder, o: VerdictOptions): Verdict {
   }
   const truncated: Partial<Record<ViolationKind, number>> = {};
   for (const [k, c] of Object.entries(counts) as [ViolationKind, number][]) if (c > violations.filter((v) => v.kind === k).length) truncated[k] = c;
-  const pass = (counts.missing ?? 0) === 0 && (counts.liveness ?? 0) === 0 && !dupExcess;
+  const pass =
+    (counts.missing ?? 0) === 0 &&
+    (counts.liveness ?? 0) === 0 &&
+    (counts.exclusion ?? 0) === 0 &&
+    (counts.range ?? 0) === 0 &&
+    discipline.counts.drop <= o.maxDrops &&
+    !dupExcess;
   return {
     pass,
     violations,
@@ -161,6 +173,7 @@ export function judge(world: World, rec: Recorder, o: VerdictOptions): Verdict {
     aorHeld,
     redundancy: holdersTotal - aorHeld,
     duplicates: rec.duplicateCount,
+    drops: discipline.counts.drop,
     convergenceMicros: convergence,
     quiescent: o.quiescent,
     pairs: { node: Int32Array.from(pNode), chunk: Int32Array.from(pChunk), storedAt: Float64Array.from(pAt) },

@@ -2,6 +2,7 @@ import type { EventSink } from '../core/engine.js';
 import { createRng } from '../core/rng.js';
 import { Recorder } from '../check/checker.js';
 import { Traffic } from '../check/series.js';
+import { Discipline } from '../check/discipline.js';
 import { judge, type Verdict } from '../check/verdict.js';
 import { World } from '../sim/world.js';
 import type { Topology } from '../topology/topology.js';
@@ -22,6 +23,7 @@ export interface RunOutcome {
   world: World;
   recorder: Recorder;
   traffic: Traffic;
+  discipline: Discipline;
   verdict: Verdict;
   fingerprint: string;
   /** the verdict matched the scenario's expectation */
@@ -42,6 +44,8 @@ export function runScenario(s: Scenario, topology: Topology, o: RunOptions): Run
   const traffic = new Traffic();
   world.observe(recorder);
   world.observe(traffic);
+  const discipline = new Discipline(world, s.protocol.neighbourhoodSize, s.protocol.syncWithinDepthOnly);
+  world.observe(discipline);
   const timeline = new Timeline(world, s, rng.fork('scenario'), traffic);
   world.start();
   let quiescent: boolean;
@@ -50,10 +54,11 @@ export function runScenario(s: Scenario, topology: Topology, o: RunOptions): Run
     world.runUntil(Math.min(s.run.until, s.run.maxTime));
     quiescent = true;
   }
-  const verdict = judge(world, recorder, {
+  const verdict = judge(world, recorder, discipline, {
     quiescent,
     maxTime: s.run.maxTime,
     maxDuplicates: s.expect.maxDuplicates,
+    maxDrops: s.expect.maxDrops,
     neighbourhoodSize: s.protocol.neighbourhoodSize,
     convergeBy: s.run.convergeWithin === null ? undefined : Math.max(0, timeline.lastFault) + s.run.convergeWithin,
   });
@@ -63,6 +68,7 @@ export function runScenario(s: Scenario, topology: Topology, o: RunOptions): Run
     world,
     recorder,
     traffic,
+    discipline,
     verdict,
     fingerprint: world.engine.fingerprint.hex(),
     expectationMet: (verdict.pass ? 'pass' : 'fail') === s.expect.verdict,

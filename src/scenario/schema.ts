@@ -56,7 +56,7 @@ export interface Scenario {
   events: TimedAction[];
   /** convergeWithin: the liveness phase, all AoR pairs held within this long after the last fault */
   run: { until: 'quiescent' | Micros; maxTime: Micros; convergeWithin: Micros | null };
-  expect: { verdict: 'pass' | 'fail'; maxDuplicates: number };
+  expect: { verdict: 'pass' | 'fail'; maxDuplicates: number; maxDrops: number };
 }
 
 /** Every scenario default lives here (protocol defaults are the Go client's, from protocolDefaults). */
@@ -65,7 +65,7 @@ export const DEFAULTS = {
   redialDelay: 200_000,
   links: { latency: '20ms', bandwidth: '10MB/s', processing: '0ms' },
   run: { until: 'quiescent', maxTime: '1h' },
-  expect: { verdict: 'pass', maxDuplicates: 0 },
+  expect: { verdict: 'pass', maxDuplicates: 0, maxDrops: 0 },
   generate: { seed: 1, binSize: 4, shape: 'hive' },
 } as const;
 
@@ -158,7 +158,7 @@ export function parseScenario(json: unknown, file: string, defaultName: string):
   const maxTime = dur(r.maxTime ?? DEFAULTS.run.maxTime, '$.run.maxTime');
 
   const x = root.expect === undefined ? {} : obj(root.expect, '$.expect');
-  only(x, '$.expect', ['verdict', 'maxDuplicates']);
+  only(x, '$.expect', ['verdict', 'maxDuplicates', 'maxDrops']);
   if (x.verdict !== undefined && x.verdict !== 'pass' && x.verdict !== 'fail') fail('$.expect.verdict', '"pass" or "fail"', x.verdict);
   return {
     name,
@@ -173,6 +173,7 @@ export function parseScenario(json: unknown, file: string, defaultName: string):
     expect: {
       verdict: (x.verdict as 'pass' | 'fail' | undefined) ?? DEFAULTS.expect.verdict,
       maxDuplicates: x.maxDuplicates === undefined ? DEFAULTS.expect.maxDuplicates : int(x.maxDuplicates, '$.expect.maxDuplicates', 0),
+      maxDrops: x.maxDrops === undefined ? DEFAULTS.expect.maxDrops : int(x.maxDrops, '$.expect.maxDrops', 0),
     },
   };
 }

@@ -1,0 +1,131 @@
+import type { Micros } from '../core/units.js';
+import { LIVE, MsgType, type Message } from '../protocol/messages.js';
+import { po16, po256 } from '../topology/address.js';
+import { depthFromBins } from '../topology/depth.js';
+import type { WorldObserver } from '../sim/observer.js';
+import type { World } from '../sim/world.js';
+
+const BINS = 17;
+
+/** A breach of the protocol's own discipline, seen on the wire or in the stores. */
+export interface Breach {
+  kind: 'drop' | 'exclusion' | 'range';
+  node: number;
+  chunk?: number;
+  at: Micros;
+  detail: string;
+}
+
+/**
+ * Watches what the transport carries and what the stores take, with its own Kademlia counts built from the
+ * world's connect/disconnect events (never the nodes' tables):
+ * - drop (C8): a connection dropped by the protocol (a handler's Break);
+ * - exclusion (C3): a node stored a chunk delivered over a stream it does not want at that moment
+ *   (bin not in syncBins(PO(peer, node), depth(node)));
+ * - range (C7): a client sent a GetRange for (peer, bin, kind) while an earlier one was still unanswered.
+ */
+export class Discipline implements WorldObserver {
+  readonly breaches: Breach[] = [];
+  readonly counts = { drop: 0, exclusion: 0, range: 0 };
+  private readonly kad: Uint16Array;
+  private readonly maxPo: Int32Array;
+  /** open GetRange per (client, server, bin, kind) key -> ruid */
+  private readonly open = new Map<number, number>();
+  /** (client, server, ruid) -> open key, to close it on the answer */
+  private readonly byRuid = new Map<string, number>();
+  /** the chunks of the ChunkDelivery being dispatched, chunk -> sender */
+  private readonly delivering = new Map<number, number>();
+  private deliveringKey = '';
+  private deliveringNode = -1;
+
+  constructor(
+    private readonly world: World,
+    private readonly neighbourhoodSize: number,
+    private readonly onlyWithinDepth: boolean,
+    private readonly limit = 200,
+  ) {
+    const n = world.nodes.length;
+    this.kad = new Uint16Array(n * 257);
+    this.maxPo = new Int32Array(n);
+  }
+
+  connected(a: number, b: number): void {
+    this.count(a, b, 1);
+  }
+
+  disconnected(a: number, b: number, reason: string, t: Micros): void {
+    this.count(a, b, -1);
+    for (const [x, y] of [[a, b], [b, a]] as const) {
+      for (let bin = 0; bin < BINS; bin++) for (const live of [0, 1]) this.open.delete(this.key(x, y, bin, live));
+    }
+    if (reason !== 'disconnected by scenario' && reason !== 'node stopped') {
+      this.add({ kind: 'drop', node: a, at: t, detail: `nodes ${a} and ${b} dropped: ${reason}` });
+    }
+  }
+
+  sent(from: number, to: number, m: Message, _bytes: number, t: Micros): void {
+    if (m.type === MsgType.GetRange) {
+      const live = m.to === LIVE ? 1 : 0;
+      const key = this.key(from, to, m.bin, live);
+      const prev = this.open.get(key);
+      if (prev !== undefined) {
+        this.add({ kind: 'range', node: from, at: t, detail: `node ${from} sent a second ${live ? 'live' : 'history'} GetRange for SYNC|${m.bin} of node ${to} (ruid ${m.ruid}) while ruid ${prev} was unanswered` });
+      }
+      this.open.set(key, m.ruid);
+      this.byRuid.set(`${from}:${to}:${m.ruid}`, key);
+    } else if (m.type === MsgType.OfferedHashes || m.type === MsgType.BatchDone || m.type === MsgType.StreamState) {
+      const id = `${to}:${from}:${m.ruid}`;
+      const key = this.byRuid.get(id);
+      if (key !== undefined) {
+        this.byRuid.delete(id);
+        if (this.open.get(key) === m.ruid) this.open.delete(key);
+      }
+    }
+  }
+
+  arrived(node: number, chunk: number, from: number, ruid: number): void {
+    const key = `${node}:${from}:${ruid}`;
+    if (key !== this.deliveringKey) {
+      this.delivering.clear();
+      this.deliveringKey = key;
+      this.deliveringNode = node;
+    }
+    this.delivering.set(chunk, from);
+  }
+
+  /** A store of a chunk of the delivery being dispatched at that node is that delivery being taken. */
+  stored(node: number, chunk: number, t: Micros): void {
+    if (node !== this.deliveringNode) return;
+    const from = this.delivering.get(chunk);
+    if (from === undefined) return;
+    this.delivering.delete(chunk);
+    const a = { from };
+    const w = this.world;
+    const addrs = w.topology.addrs;
+    const bin = po16(addrs.head(a.from), w.chunks.head(chunk));
+    const po = po16(addrs.head(node), addrs.head(a.from));
+    const depth = depthFromBins(this.kad.subarray(node * 257, node * 257 + 257), this.maxPo[node]!, this.neighbourhoodSize);
+    const wanted = this.onlyWithinDepth && po < depth ? false : po < depth ? bin === po : bin >= depth;
+    if (!wanted) {
+      this.add({ kind: 'exclusion', node, chunk, at: t, detail: `node ${node} (depth ${depth}) stored a chunk of SYNC|${bin} from node ${a.from} (PO ${po}), a stream it does not want` });
+    }
+  }
+
+  private count(a: number, b: number, d: number): void {
+    const addrs = this.world.topology.addrs;
+    const po = po256(addrs, a, addrs, b);
+    for (const x of [a, b]) {
+      this.kad[x * 257 + po]! += d;
+      if (d > 0 && po > this.maxPo[x]!) this.maxPo[x] = po;
+    }
+  }
+
+  private key(client: number, server: number, bin: number, live: number): number {
+    return ((client * this.world.nodes.length + server) * BINS + bin) * 2 + live;
+  }
+
+  private add(b: Breach): void {
+    this.counts[b.kind]++;
+    if (this.breaches.length < this.limit * 3) this.breaches.push(b);
+  }
+}
