@@ -9,7 +9,7 @@ const BINS = 17;
 
 /** A breach of the protocol's own discipline, seen on the wire or in the stores. */
 export interface Breach {
-  kind: 'drop' | 'exclusion' | 'range';
+  kind: 'drop' | 'exclusion' | 'range' | 'offer';
   node: number;
   chunk?: number;
   at: Micros;
@@ -22,17 +22,22 @@ export interface Breach {
  * - drop (C8): a connection dropped by the protocol (a handler's Break);
  * - exclusion (C3): a node stored a chunk delivered over a stream it does not want at that moment
  *   (bin not in syncBins(PO(peer, node), depth(node)));
- * - range (C7): a client sent a GetRange for (peer, bin, kind) while an earlier one was still unanswered.
+ * - range (C7): a client sent a GetRange for (peer, bin, kind) while an earlier one was still unanswered;
+ * - offer (C6): an OfferedHashes carries more than batchSize hashes, or a hash whose bin ID (numbered here from
+ *   the stores' own events, in order) lies outside the GetRange's [From, To].
  */
 export class Discipline implements WorldObserver {
   readonly breaches: Breach[] = [];
-  readonly counts = { drop: 0, exclusion: 0, range: 0 };
+  readonly counts = { drop: 0, exclusion: 0, range: 0, offer: 0 };
   private readonly kad: Uint16Array;
   private readonly maxPo: Int32Array;
   /** open GetRange per (client, server, bin, kind) key -> ruid */
   private readonly open = new Map<number, number>();
-  /** (client, server, ruid) -> open key, to close it on the answer */
-  private readonly byRuid = new Map<string, number>();
+  /** (client, server, ruid) -> the open request, to close and check it on the answer */
+  private readonly byRuid = new Map<string, { key: number; from: number; to: number }>();
+  /** bin IDs as this observer numbers them: per (node, bin) a counter, per (chunk, node) the last ID */
+  private readonly binCounter: Int32Array;
+  private readonly ids = new Map<number, number>();
   /** the chunks of the ChunkDelivery being dispatched, chunk -> sender */
   private readonly delivering = new Map<number, number>();
   private deliveringKey = '';
@@ -42,11 +47,13 @@ export class Discipline implements WorldObserver {
     private readonly world: World,
     private readonly neighbourhoodSize: number,
     private readonly onlyWithinDepth: boolean,
+    private readonly batchSize: number,
     private readonly limit = 200,
   ) {
     const n = world.nodes.length;
     this.kad = new Uint16Array(n * 257);
     this.maxPo = new Int32Array(n);
+    this.binCounter = new Int32Array(n * BINS);
   }
 
   connected(a: number, b: number): void {
@@ -72,14 +79,14 @@ export class Discipline implements WorldObserver {
         this.add({ kind: 'range', node: from, at: t, detail: `node ${from} sent a second ${live ? 'live' : 'history'} GetRange for SYNC|${m.bin} of node ${to} (ruid ${m.ruid}) while ruid ${prev} was unanswered` });
       }
       this.open.set(key, m.ruid);
-      this.byRuid.set(`${from}:${to}:${m.ruid}`, key);
+      this.byRuid.set(`${from}:${to}:${m.ruid}`, { key, from: m.from, to: m.to === LIVE ? Infinity : m.to });
     } else if (m.type === MsgType.OfferedHashes || m.type === MsgType.BatchDone || m.type === MsgType.StreamState) {
       const id = `${to}:${from}:${m.ruid}`;
-      const key = this.byRuid.get(id);
-      if (key !== undefined) {
-        this.byRuid.delete(id);
-        if (this.open.get(key) === m.ruid) this.open.delete(key);
-      }
+      const req = this.byRuid.get(id);
+      if (req === undefined) return;
+      this.byRuid.delete(id);
+      if (this.open.get(req.key) === m.ruid) this.open.delete(req.key);
+      if (m.type === MsgType.OfferedHashes) this.checkOffer(from, to, m.ruid, m.hashes, req.from, req.to, t);
     }
   }
 
@@ -93,8 +100,25 @@ export class Discipline implements WorldObserver {
     this.delivering.set(chunk, from);
   }
 
+  private checkOffer(server: number, client: number, ruid: number, hashes: readonly number[], from: number, to: number, t: Micros): void {
+    const n = this.world.nodes.length;
+    if (hashes.length > this.batchSize) {
+      this.add({ kind: 'offer', node: server, at: t, detail: `node ${server} offered ${hashes.length} hashes (ruid ${ruid}) to node ${client}, more than the batch size ${this.batchSize}` });
+    }
+    for (const c of hashes) {
+      const id = this.ids.get(c * n + server);
+      if (id !== undefined && id >= from && id <= to) continue;
+      const range = `[${from}, ${to === Infinity ? 'live' : to}]`;
+      this.add({ kind: 'offer', node: server, chunk: c, at: t, detail: `node ${server} offered bin ID ${id ?? '?'} to node ${client} (ruid ${ruid}) for GetRange ${range}` });
+      return;
+    }
+  }
+
   /** A store of a chunk of the delivery being dispatched at that node is that delivery being taken. */
   stored(node: number, chunk: number, t: Micros): void {
+    const w0 = this.world;
+    const slot = node * BINS + po16(w0.topology.addrs.head(node), w0.chunks.head(chunk));
+    this.ids.set(chunk * w0.nodes.length + node, ++this.binCounter[slot]!);
     if (node !== this.deliveringNode) return;
     const from = this.delivering.get(chunk);
     if (from === undefined) return;

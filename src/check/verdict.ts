@@ -5,7 +5,7 @@ import type { World } from '../sim/world.js';
 import type { Duplicate, Recorder } from './checker.js';
 import type { Discipline } from './discipline.js';
 
-export type ViolationKind = 'missing' | 'duplicate' | 'liveness' | 'drop' | 'exclusion' | 'range';
+export type ViolationKind = 'missing' | 'duplicate' | 'liveness' | 'drop' | 'exclusion' | 'range' | 'offer';
 
 export interface Violation {
   kind: ViolationKind;
@@ -103,11 +103,11 @@ export function judge(world: World, rec: Recorder, discipline: Discipline, o: Ve
   const holdersOf = new Map<number, number[]>();
   for (let i = 0; i < n; i++) {
     if (!world.up[i]) continue;
-    for (const c of rec.holders[i]!) {
+    rec.holders[i]!.forEach((c) => {
       const hs = holdersOf.get(c);
       if (hs) hs.push(i);
       else holdersOf.set(c, [i]);
-    }
+    });
   }
   for (const [chunk, origin] of rec.origin) {
     const removedAt = rec.removedAt.get(chunk);
@@ -137,7 +137,7 @@ export function judge(world: World, rec: Recorder, discipline: Discipline, o: Ve
   }
   for (const d of rec.duplicates) add(duplicateViolation(d));
   for (const b of discipline.breaches) add({ kind: b.kind, node: b.node, ...(b.chunk !== undefined ? { chunk: b.chunk } : {}), at: b.at, detail: b.detail });
-  for (const k of ['drop', 'exclusion', 'range'] as const) if (discipline.counts[k] > (counts[k] ?? 0)) counts[k] = discipline.counts[k];
+  for (const k of ['drop', 'exclusion', 'range', 'offer'] as const) if (discipline.counts[k] > (counts[k] ?? 0)) counts[k] = discipline.counts[k];
   const dupExcess = rec.duplicateCount > o.maxDuplicates;
   if (rec.duplicateCount > rec.duplicates.length) counts.duplicate = rec.duplicateCount;
   if (!o.quiescent) {
@@ -161,6 +161,7 @@ export function judge(world: World, rec: Recorder, discipline: Discipline, o: Ve
     (counts.liveness ?? 0) === 0 &&
     (counts.exclusion ?? 0) === 0 &&
     (counts.range ?? 0) === 0 &&
+    (counts.offer ?? 0) === 0 &&
     discipline.counts.drop <= o.maxDrops &&
     !dupExcess;
   return {

@@ -84,6 +84,7 @@ export class Client {
     const pending = want.pending;
     for (const c of m.chunks) {
       if (!pending || !pending.delete(c)) return node.drop(peer, 'unsolicited chunk');
+      node.arrivedWanted(c);
     }
     if (pending!.size === 0) this.seal(want);
   }

@@ -138,6 +138,14 @@ export class SyncNode {
     return true;
   }
 
+  /** A wanted chunk arrived: it is no longer in flight. */
+  arrivedWanted(chunk: number): void {
+    if (!this.opts.dedupInFlight) return;
+    const n = (this.inFlight.get(chunk) ?? 0) - 1;
+    if (n > 0) this.inFlight.set(chunk, n);
+    else this.inFlight.delete(chunk);
+  }
+
   wanting(chunks: Set<number>, on: boolean): void {
     if (!this.opts.dedupInFlight) return;
     for (const c of chunks) {

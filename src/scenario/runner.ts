@@ -44,9 +44,10 @@ export function runScenario(s: Scenario, topology: Topology, o: RunOptions): Run
   const traffic = new Traffic();
   world.observe(recorder);
   world.observe(traffic);
-  const discipline = new Discipline(world, s.protocol.neighbourhoodSize, s.protocol.syncWithinDepthOnly);
+  const discipline = new Discipline(world, s.protocol.neighbourhoodSize, s.protocol.syncWithinDepthOnly, s.protocol.batchSize);
   world.observe(discipline);
   const timeline = new Timeline(world, s, rng.fork('scenario'), traffic);
+  timeline.restore = (node, chunk) => recorder.expectBack(node, chunk);
   world.start();
   let quiescent: boolean;
   if (s.run.until === 'quiescent') quiescent = world.runUntilQuiescent(s.run.maxTime);

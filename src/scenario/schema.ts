@@ -16,7 +16,7 @@ export type Action =
   | { pause: { node: NodeRef } }
   | { resume: { node: NodeRef } }
   /** removes chunks from a node's store: index ranges [from, to) into the run's uploaded chunks, in upload order */
-  | { remove: { node: NodeRef; chunks: [number, number][] } }
+  | { remove: { node: NodeRef; chunks: [number, number][]; restore: boolean } }
   /** changes the link model of one link (a, b), of a node's links (node), or of all links; `for` reverts it later */
   | { links: LinkChange }
   /** drops every link between the groups (Kademlia sees the peers go); "halves" splits by the first address bit */
@@ -227,14 +227,15 @@ function parseEvent(e: unknown, path: string, p: Parsers): TimedAction {
       return { at, action: verb === 'connect' ? { connect: pair } : { disconnect: pair } };
     }
     case 'remove': {
-      p.only(body, bp, ['node', 'chunks']);
+      p.only(body, bp, ['node', 'chunks', 'restore']);
+      if (body.restore !== undefined && typeof body.restore !== 'boolean') p.fail(`${bp}.restore`, 'true or false', body.restore);
       if (!Array.isArray(body.chunks)) p.fail(`${bp}.chunks`, 'an array of [from, to) index ranges into the uploaded chunks', body.chunks);
       const ranges = (body.chunks as unknown[]).map((r, i): [number, number] => {
         if (!Array.isArray(r) || r.length !== 2) return p.fail(`${bp}.chunks[${i}]`, 'a [from, to) pair of chunk indexes', r);
         const from = p.int(r[0], `${bp}.chunks[${i}][0]`, 0);
         return [from, p.int(r[1], `${bp}.chunks[${i}][1]`, from)];
       });
-      return { at, action: { remove: { node: ref('node'), chunks: ranges } } };
+      return { at, action: { remove: { node: ref('node'), chunks: ranges, restore: body.restore === true } } };
     }
     case 'links': {
       p.only(body, bp, ['a', 'b', 'node', 'latency', 'bandwidth', 'processing', 'for']);

@@ -28,6 +28,8 @@ export class Timeline {
   private churnUntil: Micros = 0;
   private churnRate = 0;
   private churnDown: [Micros, Micros] = [0, 0];
+  /** told of chunks removed with `restore`: the node is still expected to hold them at the end */
+  restore: ((node: number, chunk: number) => void) | undefined;
 
   constructor(
     private readonly world: World,
@@ -68,7 +70,11 @@ export class Timeline {
       w.resume(n);
     } else if ('remove' in a) {
       const node = this.node(a.remove.node)!;
-      for (const [from, to] of a.remove.chunks) for (let i = from; i < to && i < this.uploaded.length; i++) w.removeChunk(node, this.uploaded[i]!);
+      for (const [from, to] of a.remove.chunks) {
+        for (let i = from; i < to && i < this.uploaded.length; i++) {
+          if (w.removeChunk(node, this.uploaded[i]!) && a.remove.restore) this.restore?.(node, this.uploaded[i]!);
+        }
+      }
     } else if ('links' in a) this.changeLinks(a.links);
     else if ('partition' in a) this.partition(a.partition);
     else if ('heal' in a) this.heal();
