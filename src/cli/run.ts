@@ -3,6 +3,7 @@ import { performance } from 'node:perf_hooks';
 import { formatMicros } from '../core/units.js';
 import { buildResult, configHash, type ResultJson } from '../report/result.js';
 import { loadScenario } from '../scenario/loader.js';
+import { withMutant } from '../scenario/mutants.js';
 import { runScenario, type RunOutcome } from '../scenario/runner.js';
 import { TraceRecorder, firstDivergence } from '../scenario/trace.js';
 import { bad, bold, dim, fmtInt, ok, writeAtomic } from './output.js';
@@ -14,6 +15,8 @@ export interface RunArgs {
   json: boolean;
   trace: boolean;
   checkDeterminism: boolean;
+  /** switch on one mutant / latent defect / the race (see src/scenario/mutants.ts) */
+  mutant?: string;
 }
 
 export interface RunDone {
@@ -24,12 +27,14 @@ export interface RunDone {
 
 /** `pullsim run`: one scenario, one seed; writes result.json and prints a summary and a reproduce line. */
 export function runCommand(a: RunArgs): RunDone {
-  const { scenario, topology } = loadScenario(a.scenario);
+  const loaded = loadScenario(a.scenario);
+  const topology = loaded.topology;
+  const scenario = a.mutant === undefined ? loaded.scenario : withMutant(loaded.scenario, a.mutant);
   const seed = a.seed ?? scenario.seed;
   const trace = a.trace || a.checkDeterminism ? new TraceRecorder() : undefined;
   const outcome = runScenario(scenario, topology, { seed, ...(trace ? { sink: trace } : {}), wallClock: () => performance.now() });
   const hash = configHash(scenario, topology);
-  const result = buildResult(outcome, a.scenario, hash);
+  const result = buildResult(outcome, a.scenario, hash, a.mutant);
   const dir = a.out ?? join('reports', scenario.name, String(seed));
   let code = result.expectationMet ? 0 : 1;
   const lines: string[] = [];

@@ -2,11 +2,14 @@ import { parentPort, workerData } from 'node:worker_threads';
 import { performance } from 'node:perf_hooks';
 import { loadScenario } from '../scenario/loader.js';
 import { runScenario } from '../scenario/runner.js';
+import { withMutant } from '../scenario/mutants.js';
 import type { SeedSummary } from './sweep.js';
 
 /** A sweep worker: loads the scenario once, then runs each seed the main thread sends. */
-const { file } = workerData as { file: string };
-const { scenario, topology } = loadScenario(file);
+const { file, mutant } = workerData as { file: string; mutant: string | undefined };
+const loaded = loadScenario(file);
+const topology = loaded.topology;
+const scenario = mutant === undefined ? loaded.scenario : withMutant(loaded.scenario, mutant);
 parentPort!.on('message', (seed: number) => {
   const o = runScenario(scenario, topology, { seed, wallClock: () => performance.now() });
   const v = o.verdict;

@@ -56,15 +56,18 @@ export function resolveRef(ref: NodeRef, t: Topology): number | undefined | 'unk
 }
 
 function checkRefs(s: Scenario, t: Topology): void {
+  const check = (ref: NodeRef, path: string) => {
+    const r = resolveRef(ref, t);
+    if (r === 'unknown' || r === 'ambiguous') {
+      const expected = r === 'unknown' ? `a node of the topology (index 0..${t.ids.length - 1} or an id prefix)` : 'an id prefix that names exactly one node';
+      throw new UsageError(s.file, path, expected, show(ref));
+    }
+  };
   s.events.forEach((e, i) => {
     const [verb, body] = Object.entries(e.action)[0] as [string, Record<string, unknown>];
-    for (const k of ['node', 'a', 'b']) {
-      if (!(k in body)) continue;
-      const r = resolveRef(body[k] as NodeRef, t);
-      if (r === 'unknown' || r === 'ambiguous') {
-        const expected = r === 'unknown' ? `a node of the topology (index 0..${t.ids.length - 1} or an id prefix)` : 'an id prefix that names exactly one node';
-        throw new UsageError(s.file, `$.events[${i}].${verb}.${k}`, expected, show(body[k]));
-      }
+    for (const k of ['node', 'a', 'b']) if (k in body) check(body[k] as NodeRef, `$.events[${i}].${verb}.${k}`);
+    if ('partition' in e.action && 'groups' in e.action.partition) {
+      e.action.partition.groups.forEach((g, gi) => g.forEach((ref, j) => check(ref, `$.events[${i}].partition.groups[${gi}][${j}]`)));
     }
   });
 }
