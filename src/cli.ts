@@ -12,7 +12,7 @@ const EXIT_USAGE = 2;
 function seedArg(v: unknown): number | undefined {
   if (v === undefined) return undefined;
   const n = Number(v);
-  if (typeof v === 'boolean' || !Number.isSafeInteger(n) || n < 0 || String(v).trim() === '') {
+  if (typeof v === 'boolean' || !/^\d+$/.test(String(v)) || !Number.isSafeInteger(n)) {
     throw new UsageError('command line', '--seed', 'a non-negative integer', JSON.stringify(v));
   }
   return n;
@@ -40,16 +40,24 @@ async function main(argv: string[]): Promise<number> {
           .option('out', { type: 'string', describe: 'output folder (default reports/<name>/<seed>/)' })
           .option('json', { type: 'boolean', default: false, describe: 'print a JSON summary' })
           .option('trace', { type: 'boolean', default: false, describe: 'also write trace.jsonl of every processed event' })
-          .option('check-determinism', { type: 'boolean', default: false, describe: 'run twice and compare fingerprints' }),
-      (a) => {
-        code = runCommand({
+          .option('check-determinism', { type: 'boolean', default: false, describe: 'run twice and compare fingerprints' })
+          .option('mutant', { type: 'string', describe: 'switch on a re-introduced bug (see pullsim mutants)' })
+          .option('report', { type: 'boolean', default: false, describe: 'also write index.html (charts) next to result.json' }),
+      async (a) => {
+        const done = runCommand({
           scenario: a.scenario,
           seed: seedArg(a.seed),
           ...(a.out !== undefined ? { out: a.out } : {}),
           json: a.json,
           trace: a.trace,
           checkDeterminism: a['check-determinism'],
-        }).code;
+          ...(a.mutant !== undefined ? { mutant: a.mutant } : {}),
+        });
+        code = done.code;
+        if (a.report) {
+          const { writeRunReport } = await import('./cli/report.js');
+          (a.json ? console.error : console.log)(`report ${await writeRunReport(done.dir, done.result)}`);
+        }
       },
     )
     .command(
@@ -61,17 +69,25 @@ async function main(argv: string[]): Promise<number> {
           .option('seeds', { type: 'string', demandOption: true, describe: 'e.g. 1-500 or 1,4,9-12' })
           .option('jobs', { type: 'string', describe: 'worker threads (default: one per core)' })
           .option('shard', { type: 'string', describe: 'i/n: run only the i-th of n parts of the seeds' })
+          .option('mutant', { type: 'string', describe: 'switch on a re-introduced bug (see pullsim mutants)' })
           .option('out', { type: 'string', describe: 'summary JSON file' })
-          .option('json', { type: 'boolean', default: false }),
+          .option('json', { type: 'boolean', default: false })
+          .option('report', { type: 'boolean', default: false, describe: 'also write an HTML page next to the summary JSON' }),
       async (a) => {
-        code = await sweepCommand({
+        const done = await sweepCommand({
           scenario: a.scenario,
           seeds: a.seeds,
           ...(a.jobs !== undefined ? { jobs: positiveInt(a.jobs, '--jobs')! } : {}),
           ...(a.shard !== undefined ? { shard: a.shard } : {}),
+          ...(a.mutant !== undefined ? { mutant: a.mutant } : {}),
           ...(a.out !== undefined ? { out: a.out } : {}),
           json: a.json,
         });
+        code = done.code;
+        if (a.report) {
+          const { writeSweepReport } = await import('./cli/report.js');
+          (a.json ? console.error : console.log)(`report ${await writeSweepReport(done.file, done.summary)}`);
+        }
       },
     )
     .command('snapshot <action>', 'snapshot tools: generate', (y) =>
@@ -106,8 +122,80 @@ async function main(argv: string[]): Promise<number> {
       },
     )
     // report command (report/compare: see src/cli/report.ts)
+    .command(
+      'report <paths..>',
+      'write index.html for run folders, result.json files or sweep summaries; print each page\'s path',
+      (y) => y.positional('paths', { type: 'string', array: true, demandOption: true, describe: 'run folders, result.json or sweep summary files' }),
+      async (a) => {
+        const { reportCommand } = await import('./cli/report.js');
+        code = await reportCommand(a.paths);
+      },
+    )
+    .command(
+      'compare <a> <b>',
+      'two runs (or two sweeps) side by side: overlaid curves and a table of deltas',
+      (y) =>
+        y
+          .positional('a', { type: 'string', demandOption: true, describe: 'run folder, result.json or sweep summary' })
+          .positional('b', { type: 'string', demandOption: true, describe: 'the same kind as A' })
+          .option('out', { type: 'string', describe: 'HTML file (default reports/compare-<A>-vs-<B>/index.html)' }),
+      async (a) => {
+        const { compareCommand } = await import('./cli/report.js');
+        code = await compareCommand(a.a, a.b, a.out);
+      },
+    )
     // gate command (see src/cli/gate.ts)
+    .command(
+      'gate',
+      'run the CI suite on its baseline seeds; exit 1 on a regression against the baseline',
+      (y) =>
+        y
+          .option('suite', { type: 'string', default: 'scenarios/ci', describe: 'folder of scenario files and baseline.json' })
+          .option('baseline', { type: 'string', describe: 'baseline file (default <suite>/baseline.json)' })
+          .option('update', { type: 'boolean', default: false, describe: 'rewrite the baseline from these runs (exit 0)' })
+          .option('seeds', { type: 'string', describe: 'with --update: seeds for scenarios new to the baseline, e.g. 1-3' })
+          .option('allow-trajectory-change', { type: 'boolean', default: false, describe: 'a changed fingerprint alone does not fail' })
+          .option('junit', { type: 'string', describe: 'also write JUnit XML to this file' })
+          .option('json', { type: 'boolean', default: false, describe: 'print machine-readable results' }),
+      async (a) => {
+        const { gateCommand } = await import('./cli/gate.js');
+        code = gateCommand({
+          suite: a.suite,
+          ...(a.baseline !== undefined ? { baseline: a.baseline } : {}),
+          update: a.update,
+          json: a.json,
+          ...(a.junit !== undefined ? { junit: a.junit } : {}),
+          allowTrajectoryChange: a['allow-trajectory-change'],
+          ...(a.seeds !== undefined ? { seeds: a.seeds } : {}),
+        });
+      },
+    )
+    .command(
+      'sweep-merge <files..>',
+      'merge the summaries of sharded sweeps (one scenario, disjoint seeds) into one',
+      (y) =>
+        y
+          .positional('files', { type: 'string', array: true, demandOption: true, describe: 'sweep summary JSON files' })
+          .option('out', { type: 'string', describe: 'merged summary file (default reports/<name>/sweep-<seeds>.json)' }),
+      async (a) => {
+        const { sweepMergeCommand } = await import('./cli/sweep-merge.js');
+        code = sweepMergeCommand({ files: a.files, ...(a.out !== undefined ? { out: a.out } : {}) });
+      },
+    )
     // mutants command (see src/cli/mutants.ts)
+    .command(
+      'mutants',
+      'run every re-introduced bug on its scenario and seeds; report what the checker caught',
+      (y) =>
+        y
+          .option('seeds', { type: 'string', default: '5', describe: 'seeds 1..N per mutant' })
+          .option('only', { type: 'string', array: true, describe: 'only these mutants' })
+          .option('json', { type: 'boolean', default: false }),
+      async (a) => {
+        const { mutantsCommand } = await import('./cli/mutants.js');
+        code = mutantsCommand({ seeds: positiveInt(a.seeds, '--seeds')!, json: a.json, ...(a.only ? { only: a.only.map(String) } : {}) });
+      },
+    )
     .demandCommand(1, 'name a command: run, sweep, snapshot generate, topology')
     .strict()
     .fail((msg, err) => {

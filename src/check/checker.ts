@@ -1,3 +1,4 @@
+import { IntTable } from '../core/inttable.js';
 import type { Micros } from '../core/units.js';
 import { po16, po256 } from '../topology/address.js';
 import { Buckets } from './series.js';
@@ -26,30 +27,49 @@ export interface Duplicate {
 /**
  * The independent observer: it builds its own record of who holds what from the world's store and transport
  * events (uploads, stores, removals, ChunkDelivery arrivals), never from the protocol's counters.
+ *
+ * Memory: a 10k-node run keeps tens of millions of (chunk, node) pairs, so they are not Map entries and
+ * objects. Each node has an IntTable chunk -> record * 2 + held; a record's fields (when the node first
+ * stored the chunk, how it first arrived) live in paged typed arrays. The first arrivals only serve to
+ * describe the first `maxDuplicatesKept` duplicates; once that many are kept they are released.
  */
 export class Recorder implements WorldObserver {
   readonly n: number;
-  readonly holders: Set<number>[];
-  /** key chunk * n + node -> when the node first stored the chunk */
-  readonly storedAt = new Map<number, Micros>();
-  readonly firstArrival = new Map<number, Arrival>();
+  /** per node, the chunks it holds now */
+  readonly holders: HeldChunks[];
+  /** when each node first stored each chunk, keyed chunk * n + node */
+  readonly storedAt: StoredTimes;
   readonly origin = new Map<number, number>();
   readonly uploadedAt = new Map<number, Micros>();
   /** chunks the scenario removed somewhere, and where */
   readonly removedAt = new Map<number, Set<number>>();
-  readonly deliveries = new Map<number, number>();
+  /** ChunkDelivery arrivals per chunk */
+  readonly deliveries = new Counts();
   readonly duplicates: Duplicate[] = [];
   duplicateCount = 0;
   readonly duplicateSeries = new Buckets();
   arrivals = 0;
   lastStore: Micros = 0;
+  /** per node: chunk -> record * 2 + (1 if held now) */
+  private readonly pairs: IntTable[];
+  private records = 0;
+  private readonly firstStored = new Paged(Float64Array, -1);
+  /** first arrival while not held: sender (-1 none), ruid, time; undefined once no longer needed */
+  private arrival: { from: Paged<Int32Array>; ruid: Paged<Float64Array>; at: Paged<Float64Array> } | undefined = {
+    from: new Paged(Int32Array, -1),
+    ruid: new Paged(Float64Array, 0),
+    at: new Paged(Float64Array, 0),
+  };
 
   constructor(
     private readonly world: World,
     private readonly maxDuplicatesKept = 1000,
   ) {
     this.n = world.nodes.length;
-    this.holders = Array.from({ length: this.n }, () => new Set<number>());
+    this.pairs = Array.from({ length: this.n }, () => new IntTable());
+    this.holders = this.pairs.map((t) => new HeldChunks(t));
+    this.storedAt = new StoredTimes(this.pairs, this.firstStored);
+    if (maxDuplicatesKept === 0) this.arrival = undefined;
   }
 
   uploaded(node: number, chunk: number, t: Micros): void {
@@ -60,36 +80,194 @@ export class Recorder implements WorldObserver {
   }
 
   stored(node: number, chunk: number, t: Micros): void {
-    this.holders[node]!.add(chunk);
-    const key = chunk * this.n + node;
-    if (!this.storedAt.has(key)) this.storedAt.set(key, t);
+    const table = this.pairs[node]!;
+    const r = this.records;
+    const v = table.add(chunk, 2 * r + 1);
+    if (v < 0) {
+      this.newRecord();
+      this.firstStored.set(r, t);
+      this.holders[node]!.size++;
+    } else {
+      if (this.firstStored.get(v >> 1) < 0) this.firstStored.set(v >> 1, t);
+      if ((v & 1) === 0) {
+        table.set(chunk, v | 1);
+        this.holders[node]!.size++;
+      }
+    }
     this.lastStore = t;
   }
 
   removed(node: number, chunk: number): void {
-    this.holders[node]!.delete(chunk);
+    const table = this.pairs[node]!;
+    const v = table.get(chunk);
+    if (v >= 0 && (v & 1) === 1) {
+      table.set(chunk, v & ~1);
+      this.holders[node]!.size--;
+    }
     let at = this.removedAt.get(chunk);
     if (!at) this.removedAt.set(chunk, (at = new Set()));
     at.add(node);
   }
 
+  /** A removal the scenario expects sync to undo: the node stays in the chunk's expected holders. */
+  expectBack(node: number, chunk: number): void {
+    this.removedAt.get(chunk)?.delete(node);
+  }
+
   arrived(node: number, chunk: number, from: number, ruid: number, t: Micros): void {
     this.arrivals++;
-    this.deliveries.set(chunk, (this.deliveries.get(chunk) ?? 0) + 1);
-    const w = this.world;
-    const arrival: Arrival = { from, ruid, bin: po16(w.topology.addrs.head(from), w.chunks.head(chunk)), at: t };
-    const key = chunk * this.n + node;
-    if (!this.holders[node]!.has(chunk)) {
-      if (!this.firstArrival.has(key)) this.firstArrival.set(key, arrival);
+    this.deliveries.add(chunk);
+    const table = this.pairs[node]!;
+    const v = table.get(chunk);
+    if (v < 0 || (v & 1) === 0) {
+      const a = this.arrival;
+      if (!a) return;
+      let r = v >> 1;
+      if (v < 0) {
+        r = this.newRecord();
+        table.set(chunk, 2 * r);
+      }
+      if (a.from.get(r) < 0) {
+        a.from.set(r, from);
+        a.ruid.set(r, ruid);
+        a.at.set(r, t);
+      }
       return;
     }
     this.duplicateCount++;
     this.duplicateSeries.add('duplicates', t);
     if (this.duplicates.length < this.maxDuplicatesKept) {
-      this.duplicates.push({ node, chunk, at: t, second: arrival, first: this.firstArrival.get(key) });
+      this.duplicates.push({ node, chunk, at: t, second: this.arrivalOf(from, ruid, chunk, t), first: this.firstArrival(v >> 1, chunk) });
+      if (this.duplicates.length === this.maxDuplicatesKept) this.arrival = undefined; // never asked for again
     }
   }
+
+  private newRecord(): number {
+    const r = this.records++;
+    this.firstStored.set(r, -1);
+    this.arrival?.from.set(r, -1);
+    return r;
+  }
+
+  private firstArrival(r: number, chunk: number): Arrival | undefined {
+    const a = this.arrival;
+    if (!a || a.from.get(r) < 0) return undefined;
+    return this.arrivalOf(a.from.get(r), a.ruid.get(r), chunk, a.at.get(r));
+  }
+
+  private arrivalOf(from: number, ruid: number, chunk: number, at: Micros): Arrival {
+    const w = this.world;
+    return { from, ruid, bin: po16(w.topology.addrs.head(from), w.chunks.head(chunk)), at };
+  }
 }
+
+/** The chunks one node holds now: a read-only view of the recorder's pairs (has, size, iteration). */
+export class HeldChunks {
+  size = 0;
+  constructor(private readonly table: IntTable) {}
+
+  has(chunk: number): boolean {
+    const v = this.table.get(chunk);
+    return v >= 0 && (v & 1) === 1;
+  }
+
+  /** Every chunk held, in no particular order. */
+  forEach(f: (chunk: number) => void): void {
+    this.table.forEach((chunk, v) => {
+      if ((v & 1) === 1) f(chunk);
+    });
+  }
+
+  [Symbol.iterator](): Iterator<number> {
+    const out: number[] = [];
+    this.forEach((c) => out.push(c));
+    return out[Symbol.iterator]();
+  }
+}
+
+/** When each node first stored each chunk, keyed chunk * n + node, as the Map it replaces was read. */
+export class StoredTimes {
+  constructor(
+    private readonly pairs: IntTable[],
+    private readonly times: Paged<Float64Array>,
+  ) {}
+
+  get(key: number): Micros | undefined {
+    const n = this.pairs.length;
+    const v = this.pairs[key % n]!.get(Math.floor(key / n));
+    if (v < 0) return undefined;
+    const t = this.times.get(v >> 1);
+    return t < 0 ? undefined : t;
+  }
+
+  has(key: number): boolean {
+    return this.get(key) !== undefined;
+  }
+
+  /** Every (chunk, node, time first stored), node by node, in no particular order within a node. */
+  forEach(f: (chunk: number, node: number, t: Micros) => void): void {
+    this.pairs.forEach((table, node) =>
+      table.forEach((chunk, v) => {
+        const t = this.times.get(v >> 1);
+        if (t >= 0) f(chunk, node, t);
+      }),
+    );
+  }
+
+  [Symbol.iterator](): Iterator<[number, Micros]> {
+    const n = this.pairs.length;
+    const out: [number, Micros][] = [];
+    this.forEach((chunk, node, t) => out.push([chunk * n + node, t]));
+    return out[Symbol.iterator]();
+  }
+}
+
+/** A count per chunk id (a Map<number, number> as it was read: get returns undefined for none). */
+export class Counts {
+  private counts = new Int32Array(1024);
+
+  add(i: number): void {
+    if (i >= this.counts.length) {
+      const bigger = new Int32Array(Math.max(2 * this.counts.length, i + 1));
+      bigger.set(this.counts);
+      this.counts = bigger;
+    }
+    this.counts[i]!++;
+  }
+
+  get(i: number): number | undefined {
+    const c = this.counts[i];
+    return c === undefined || c === 0 ? undefined : c;
+  }
+}
+
+type Column = Int32Array | Float64Array;
+
+/** A growable typed array in pages of 64k, so growing never copies (or briefly doubles) a huge array. */
+class Paged<T extends Column> {
+  private readonly pages: T[] = [];
+  constructor(
+    private readonly make: new (length: number) => T,
+    private readonly initial: number,
+  ) {}
+
+  get(i: number): number {
+    return this.pages[i >>> PAGE_BITS]![i & PAGE_MASK]!;
+  }
+
+  set(i: number, v: number): void {
+    const p = i >>> PAGE_BITS;
+    while (p >= this.pages.length) {
+      const page = new this.make(1 << PAGE_BITS);
+      if (this.initial !== 0) page.fill(this.initial);
+      this.pages.push(page);
+    }
+    this.pages[p]![i & PAGE_MASK] = v;
+  }
+}
+
+const PAGE_BITS = 16;
+const PAGE_MASK = (1 << PAGE_BITS) - 1;
 
 /** PO256 between a node and a chunk. */
 export function nodeChunkPO(world: World, node: number, chunk: number): number {

@@ -5,6 +5,7 @@ import { UsageError } from '../core/errors.js';
 import { formatMicros, type Micros } from '../core/units.js';
 import { configHash, reproduceLine } from '../report/result.js';
 import { loadScenario } from '../scenario/loader.js';
+import { withMutant } from '../scenario/mutants.js';
 import { bad, bold, fmtInt, ok, Progress, writeAtomic } from './output.js';
 
 export interface SeedSummary {
@@ -71,23 +72,33 @@ export interface SweepArgs {
   shard?: string;
   out?: string;
   json: boolean;
+  mutant?: string;
+}
+
+export interface SweepDone {
+  code: number;
+  /** the summary JSON written */
+  file: string;
+  summary: SweepJson;
 }
 
 /** `pullsim sweep`: many seeds over worker threads; a summary and every failing seed's reproduce line. */
-export async function sweepCommand(a: SweepArgs): Promise<number> {
-  const { scenario, topology } = loadScenario(a.scenario);
+export async function sweepCommand(a: SweepArgs): Promise<SweepDone> {
+  const loaded = loadScenario(a.scenario);
+  const topology = loaded.topology;
+  const scenario = a.mutant === undefined ? loaded.scenario : withMutant(loaded.scenario, a.mutant);
   const seeds = shardSeeds(parseSeeds(a.seeds), a.shard);
   const jobs = Math.max(1, Math.min(a.jobs ?? availableParallelism(), seeds.length));
-  const runs = await runPool(a.scenario, seeds, jobs);
-  const summary = summarize(scenario.name, a.scenario, configHash(scenario, topology), a.seeds, a.shard, runs);
+  const runs = await runPool(a.scenario, seeds, jobs, a.mutant);
+  const summary = summarize(scenario.name, a.scenario, configHash(scenario, topology), a.seeds, a.shard, runs, a.mutant);
   const file = a.out ?? join('reports', scenario.name, `sweep-${a.seeds.replace(/[^0-9-]/g, '_')}${a.shard ? `-shard${a.shard.replace('/', 'of')}` : ''}.json`);
   writeAtomic(file, JSON.stringify(summary, null, 1) + '\n');
   if (a.json) console.log(JSON.stringify({ ...summary, runs: undefined, summary: file }, null, 2));
   else console.log(sweepText(summary, file).join('\n'));
-  return summary.counts.expectationMet === summary.counts.seeds ? 0 : 1;
+  return { code: summary.counts.expectationMet === summary.counts.seeds ? 0 : 1, file, summary };
 }
 
-function runPool(file: string, seeds: number[], jobs: number): Promise<SeedSummary[]> {
+function runPool(file: string, seeds: number[], jobs: number, mutant: string | undefined): Promise<SeedSummary[]> {
   return new Promise((resolve, reject) => {
     const results: SeedSummary[] = [];
     const progress = new Progress();
@@ -99,7 +110,7 @@ function runPool(file: string, seeds: number[], jobs: number): Promise<SeedSumma
       else void w.terminate();
     };
     for (let i = 0; i < jobs; i++) {
-      const w = new Worker(new URL('./sweep-worker.js', import.meta.url), { workerData: { file } });
+      const w = new Worker(new URL('./sweep-worker.js', import.meta.url), { workerData: { file, mutant } });
       workers.push(w);
       w.on('message', (s: SeedSummary) => {
         results.push(s);
@@ -124,7 +135,7 @@ function pct(sorted: number[], p: number): number {
   return sorted.length === 0 ? 0 : sorted[Math.min(sorted.length - 1, Math.floor(p * sorted.length))]!;
 }
 
-export function summarize(name: string, file: string, hash: string, seedsText: string, shard: string | undefined, runs: SeedSummary[]): SweepJson {
+export function summarize(name: string, file: string, hash: string, seedsText: string, shard: string | undefined, runs: SeedSummary[], mutant?: string): SweepJson {
   const conv = runs.map((r) => r.convergenceMicros).sort((a, b) => a - b);
   return {
     pullsim: 1,
@@ -146,7 +157,7 @@ export function summarize(name: string, file: string, hash: string, seedsText: s
       seedsWithDuplicates: runs.filter((r) => r.duplicates > 0).length,
       max: runs.reduce((a, r) => Math.max(a, r.duplicates), 0),
     },
-    failing: runs.filter((r) => !r.expectationMet).map((r) => ({ seed: r.seed, reason: r.firstViolation ?? `verdict ${r.verdict}`, reproduce: reproduceLine(file, r.seed) })),
+    failing: runs.filter((r) => !r.expectationMet).map((r) => ({ seed: r.seed, reason: r.firstViolation ?? `verdict ${r.verdict}`, reproduce: reproduceLine(file, r.seed, mutant) })),
     runs,
   };
 }

@@ -22,6 +22,8 @@ export class Engine {
   sink: EventSink | undefined;
   private readonly handlers: Handler[] = [];
   private readonly names: string[] = [];
+  /** the queue lane of each timer delay seen so far (-1: no lane left, the heap) */
+  private readonly lanes = new Map<Micros, number>();
 
   /** Registers the handler for a new event kind and returns the kind's number. */
   register(name: string, handler: Handler): number {
@@ -39,8 +41,15 @@ export class Engine {
     this.queue.push(time, kind, a, b, c, payload);
   }
 
+  /**
+   * Schedules `delay` from now. Events of one delay come due in the order they were scheduled, so each
+   * distinct delay (the first few the run uses) gets a FIFO lane of the queue instead of a heap entry.
+   */
   after(delay: Micros, kind: number, a = 0, b = 0, c = 0, payload?: unknown): void {
-    this.at(this.now + delay, kind, a, b, c, payload);
+    if (!(delay >= 0)) throw new Error(`assertion failed: event scheduled in the past (delay ${delay})`);
+    let lane = this.lanes.get(delay);
+    if (lane === undefined) this.lanes.set(delay, (lane = this.queue.addLane()));
+    this.queue.push(this.now + delay, kind, a, b, c, payload, lane);
   }
 
   /**
@@ -52,9 +61,7 @@ export class Engine {
     const handlers = this.handlers;
     const fp = this.fingerprint;
     let n = 0;
-    while (q.size > 0 && n < limit) {
-      if (q.peekTime() > until) break;
-      q.pop();
+    while (n < limit && q.popUntil(until)) {
       this.now = q.time;
       fp.event(q.time, q.kind, q.a, q.b, q.c);
       if (this.sink) this.sink.event(q.time, q.kind, q.a, q.b, q.c);

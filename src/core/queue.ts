@@ -1,10 +1,47 @@
 import type { Micros } from './units.js';
 
+/** FIFO lanes a queue keeps besides its heap (one per distinct timer delay; see `addLane`). */
+const MAX_LANES = 8;
+
 /**
- * A binary min-heap of events ordered by (time, insertion sequence), stored as a struct of typed arrays
- * with recycled slots: pushing and popping allocate nothing once the arrays have grown.
- * An event is a kind (small integer), three integer arguments and an optional payload reference.
- * `pop()` loads the event into the public registers `time/kind/a/b/c/payload`.
+ * A sorted FIFO of event slots: a ring buffer. Every event pushed with one fixed delay arrives in
+ * (time, sequence) order, because the clock never goes back and sequence numbers only grow, so such events
+ * need no heap: appending keeps the lane sorted, and its head is its earliest event.
+ */
+class Lane {
+  slots = new Int32Array(64);
+  head = 0;
+  count = 0;
+  lastTime = -Infinity;
+
+  push(slot: number, time: Micros): void {
+    if (this.count === this.slots.length) {
+      const bigger = new Int32Array(this.slots.length * 2);
+      for (let i = 0; i < this.count; i++) bigger[i] = this.slots[(this.head + i) & (this.slots.length - 1)]!;
+      this.slots = bigger;
+      this.head = 0;
+    }
+    this.slots[(this.head + this.count) & (this.slots.length - 1)] = slot;
+    this.count++;
+    this.lastTime = time;
+  }
+
+  shift(): void {
+    this.head = (this.head + 1) & (this.slots.length - 1);
+    this.count--;
+  }
+}
+
+/**
+ * The pending events ordered by (time, insertion sequence): a binary min-heap plus up to 8 FIFO lanes,
+ * over a struct of typed arrays with recycled slots (pushing and popping allocate nothing once the arrays
+ * have grown). An event is a kind (small integer), three integer arguments and an optional payload reference.
+ * `pop()` loads the earliest event of all (the least of the heap's top and the lanes' heads) into the public
+ * registers `time/seq/kind/a/b/c/payload`, so the order is exactly that of one heap over all events.
+ *
+ * Why lanes: most events of a run are timers with a handful of fixed delays (batch timeouts re-armed for
+ * every collected hash), and most of those are stale when they fire. Kept in lanes they cost O(1) to push
+ * and pop instead of O(log n) sifts through a heap of hundreds of thousands.
  */
 export class EventQueue {
   private cap: number;
@@ -16,10 +53,13 @@ export class EventQueue {
   private cs: Float64Array;
   private payloads: unknown[];
   private heap: Int32Array;
+  private heapSize = 0;
   private free: Int32Array;
   private freeTop = 0;
   private used = 0;
   private nextSeq = 0;
+  private readonly lanes: Lane[] = [];
+  /** events pending, in the heap and the lanes */
   size = 0;
 
   time: Micros = 0;
@@ -43,7 +83,18 @@ export class EventQueue {
     this.free = new Int32Array(initial);
   }
 
-  push(time: Micros, kind: number, a: number, b: number, c: number, payload?: unknown): void {
+  /** A new FIFO lane for events pushed with nondecreasing times (e.g. one fixed delay); -1 when all are taken. */
+  addLane(): number {
+    if (this.lanes.length === MAX_LANES) return -1;
+    this.lanes.push(new Lane());
+    return this.lanes.length - 1;
+  }
+
+  /**
+   * Adds an event. With a `lane`, it is appended there if that keeps the lane sorted (its time is not
+   * earlier than the lane's last), else it goes to the heap: where an event waits never changes the order.
+   */
+  push(time: Micros, kind: number, a: number, b: number, c: number, payload?: unknown, lane = -1): void {
     let slot: number;
     if (this.freeTop > 0) slot = this.free[--this.freeTop]!;
     else {
@@ -57,14 +108,39 @@ export class EventQueue {
     this.bs[slot] = b;
     this.cs[slot] = c;
     this.payloads[slot] = payload;
-    this.siftUp(this.size++, slot);
+    this.size++;
+    const l = lane >= 0 ? this.lanes[lane] : undefined;
+    if (l !== undefined && time >= l.lastTime) l.push(slot, time);
+    else this.siftUp(this.heapSize++, slot);
   }
 
   /** Removes the earliest event into the registers; false when empty. */
   pop(): boolean {
+    return this.popUntil(Infinity);
+  }
+
+  /** Removes the earliest event into the registers if its time is at most `until`; false otherwise. */
+  popUntil(until: Micros): boolean {
     if (this.size === 0) return false;
-    const heap = this.heap;
-    const slot = heap[0]!;
+    let slot = this.heapSize > 0 ? this.heap[0]! : -1;
+    let from: Lane | undefined;
+    const lanes = this.lanes;
+    for (let i = 0; i < lanes.length; i++) {
+      const l = lanes[i]!;
+      if (l.count === 0) continue;
+      const s = l.slots[l.head]!;
+      if (slot < 0 || this.less(s, slot)) {
+        slot = s;
+        from = l;
+      }
+    }
+    if (this.times[slot]! > until) return false;
+    if (from !== undefined) from.shift();
+    else {
+      const last = this.heap[--this.heapSize]!;
+      if (this.heapSize > 0) this.siftDown(0, last);
+    }
+    this.size--;
     this.time = this.times[slot]!;
     this.seq = this.seqs[slot]!;
     this.kind = this.kinds[slot]!;
@@ -74,14 +150,14 @@ export class EventQueue {
     this.payload = this.payloads[slot];
     this.payloads[slot] = undefined;
     this.free[this.freeTop++] = slot;
-    const last = heap[--this.size]!;
-    if (this.size > 0) this.siftDown(0, last);
     return true;
   }
 
   /** Time of the earliest event, or Infinity. */
   peekTime(): Micros {
-    return this.size === 0 ? Infinity : this.times[this.heap[0]!]!;
+    let t = this.heapSize === 0 ? Infinity : this.times[this.heap[0]!]!;
+    for (const l of this.lanes) if (l.count > 0 && this.times[l.slots[l.head]!]! < t) t = this.times[l.slots[l.head]!]!;
+    return t;
   }
 
   private less(x: number, y: number): boolean {
@@ -104,7 +180,7 @@ export class EventQueue {
 
   private siftDown(pos: number, slot: number): void {
     const heap = this.heap;
-    const n = this.size;
+    const n = this.heapSize;
     for (;;) {
       let child = 2 * pos + 1;
       if (child >= n) break;

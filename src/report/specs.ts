@@ -11,8 +11,7 @@ export interface Chart {
   title: string;
   caption: string;
   spec: TopLevelSpec;
-  /** spans the whole page width */
-  wide?: boolean;
+  wide?: boolean /** spans the whole page width */;
 }
 
 type Obj = Record<string, unknown>;
@@ -25,22 +24,26 @@ export const BAD = '#e15759';
 const INK = '#444';
 /** The most rows of data any one chart carries. */
 export const MAX_ROWS = 4000;
-const WIDE = 940;
-const HALF = 410;
+const WIDE = 920;
+const HALF = 400;
+
+/** 1234567 -> "1,234,567", the same on every machine (no locale). */
+export function int(n: number): string {
+  const s = String(Math.round(Math.abs(n))).replace(/\B(?=(\d{3})+(?!\d))/g, ',');
+  return n < 0 ? `-${s}` : s;
+}
 
 /** Message types keep their colour on every chart and every page. */
 const msgColour = scaleOrdinal<string, string>().domain(MSG_NAMES).range(PALETTE);
 /** Kademlia depth, shallow (light) to deep (dark). */
-const depthColour = (lo: number, hi: number) => scaleLinear<string>().domain([lo, Math.max(hi, lo + 1)]).range(['#9ecae1', '#08306b']);
-const MARK_COLOUR: Record<string, string> = { upload: '#4e79a7', disconnect: '#e15759', connect: '#59a14f', stop: '#b07aa1', start: '#76b7b2', drop: '#f28e2b' };
+const depthColour = (lo: number, hi: number) => scaleLinear<string>().domain([lo, (lo + Math.max(hi, lo + 1)) / 2, Math.max(hi, lo + 1)]).range(['#e8b517', '#d6404e', '#2b3f8c']);
+const MARK_COLOUR: Record<string, string> = { upload: '#4e79a7', disconnect: '#e15759', partition: '#e15759', connect: '#59a14f', heal: '#59a14f', stop: '#b07aa1',
+  churn: '#b07aa1', start: '#76b7b2', pause: '#b07aa1', resume: '#76b7b2', links: '#9c755f', remove: '#ff9da7', drop: '#f28e2b' };
+/** Frequent marks get rules but no labels, so the scenario's own events keep theirs. */
+const UNLABELLED = new Set(['drop', 'churn']);
 
 /** A time axis in the unit that suits its length, with a nice domain and ticks from d3-scale (shared by every chart of a page). */
-export interface TimeAxis {
-  title: string;
-  div: number;
-  domain: [number, number];
-  ticks: number[];
-}
+export type TimeAxis = { title: string; div: number; domain: [number, number]; ticks: number[] };
 
 export function timeAxis(maxMicros: Micros, what = 'virtual time'): TimeAxis {
   const units: [string, number][] = [['min', 60e6], ['s', 1e6], ['ms', 1e3], ['µs', 1]];
@@ -54,15 +57,12 @@ const round = (x: number) => Math.round(x * 1e4) / 1e4;
 const inUnit = (ax: TimeAxis, t: Micros) => round(t / ax.div);
 const xTime = (ax: TimeAxis, field = 't'): Obj => ({ field, type: 'quantitative', title: ax.title, scale: { domain: ax.domain, nice: false }, axis: { values: ax.ticks } });
 const share = (field: string, title: string): Obj => ({ field, type: 'quantitative', title, scale: { domain: [0, 1] }, axis: { format: '%' } });
-const colours = (domain: string[], range: string[], title: string | null = null): Obj => ({ scale: { domain, range }, legend: { title, orient: 'bottom' } });
+// vega guesses text widths without a canvas (0.8 em a character), so legend labels need a generous limit
+const colours = (domain: string[], range: string[], columns = 3, title: string | null = null): Obj => ({ scale: { domain, range }, legend: { title, orient: 'bottom', direction: 'horizontal', columns, labelLimit: 500 } });
 
 function top(width: number, height: number, body: Obj): TopLevelSpec {
-  const config = {
-    font: 'Helvetica, Arial, sans-serif',
-    view: { stroke: null },
-    axis: { labelColor: INK, titleColor: INK, gridColor: '#eee', domainColor: '#999', tickColor: '#999', titleFontWeight: 'normal' },
-    legend: { labelColor: INK, titleColor: INK, symbolStrokeWidth: 2 },
-  };
+  const axis = { labelColor: INK, titleColor: INK, gridColor: '#eee', domainColor: '#999', tickColor: '#999', titleFontWeight: 'normal' };
+  const config = { font: 'Helvetica, Arial, sans-serif', view: { stroke: null }, axis, legend: { labelColor: INK, titleColor: INK, symbolStrokeWidth: 2 } };
   return { width, height, background: 'white', padding: 8, config, ...body } as unknown as TopLevelSpec;
 }
 
@@ -81,20 +81,28 @@ function rebucket(width: Micros, rows: Record<string, number[]>, max: number): {
 }
 
 /** Rules (and a few staggered labels) for timeline marks: uploads, disconnects, stops, drops, convergence. */
-function ruleLayers(ax: TimeAxis, marks: { at: Micros; label: string; kind: string }[], maxLabels = 10): Obj[] {
-  const rows = thin(marks, 400).map((m, i) => ({ t: inUnit(ax, m.at), kind: m.kind, label: i < maxLabels ? m.label : '', row: i % 3 }));
-  const kinds = [...new Set(rows.map((r) => r.kind))];
-  const colour = { field: 'kind', type: 'nominal', scale: { domain: kinds, range: kinds.map((k) => MARK_COLOUR[k] ?? INK) }, legend: null };
+function ruleLayers(ax: TimeAxis, marks: { at: Micros; label: string; kind: string }[], width: number, maxLabels = 12): Obj[] {
+  const ends = [-1, -1, -1, -1, -1];
+  let labelled = 0;
+  const rows = thin(marks, 400).map((m) => {
+    const t = inUnit(ax, m.at);
+    const x = (t / ax.domain[1]) * width;
+    // the first of five label rows where this label (about 5.5 px a character) does not run into the last one
+    const row = !UNLABELLED.has(m.kind) && (labelled < maxLabels || m.kind === 'converged') ? ends.findIndex((e) => e < x) : -1;
+    if (row >= 0) (ends[row] = x + 8 + 5.5 * m.label.length), labelled++;
+    return { t, c: MARK_COLOUR[m.kind] ?? INK, label: row >= 0 ? m.label : '', row: Math.max(row, 0) };
+  });
+  const colour = { field: 'c', type: 'nominal', scale: null, legend: null };
   return [
-    { data: { values: rows }, mark: { type: 'rule', strokeDash: [4, 3], strokeWidth: 1.2 }, encoding: { x: xTime(ax), color: colour } },
-    { data: { values: rows.filter((r) => r.label) }, mark: { type: 'text', align: 'left', dx: 3, fontSize: 10 }, encoding: { x: xTime(ax), y: { field: 'row', type: 'quantitative', scale: { domain: [0, 12], reverse: true }, axis: null }, text: { field: 'label' }, color: colour } },
+    { data: { values: rows }, mark: { type: 'rule', strokeDash: [4, 3], strokeWidth: 1.2 }, encoding: { x: xTime(ax), stroke: colour } },
+    { data: { values: rows.filter((r) => r.label) }, mark: { type: 'text', align: 'left', dx: 3, fontSize: 10 }, encoding: { x: xTime(ax), y: { field: 'row', type: 'quantitative', scale: { domain: [0, 14], reverse: true }, axis: null }, text: { field: 'label' }, fill: colour } },
   ];
 }
 
 /** "upload node=random chunks=2000 @0us" -> kind "upload", label "upload chunks=2000". */
 export function scenarioMarks(r: ResultJson): { at: Micros; label: string; kind: string }[] {
   const marks = r.series.marks.map((m) => {
-    const label = m.label.replace(/ @\S+$/, '').replace(/ node=random/, '');
+    const label = m.label.replace(/ @\S+$/, '').replace(/ node=random/, '').replace(/[{}"]/g, '');
     return { at: m.at, kind: label.split(/[: ]/)[0]!, label: label.length > 32 ? `${label.slice(0, 31)}…` : label };
   });
   const missing = r.metrics.aorPairs - r.metrics.aorHeld;
@@ -102,24 +110,34 @@ export function scenarioMarks(r: ResultJson): { at: Micros; label: string; kind:
   return marks.sort((a, b) => a.at - b.at);
 }
 
-export function runAxis(r: ResultJson): TimeAxis {
-  return timeAxis(r.metrics.endMicros);
+/** The end of a run's activity: the last active event, mark or non-empty bucket (series may run on past it, flat). */
+export function runEnd(r: ResultJson): Micros {
+  const s = r.series;
+  const buckets = [s.messages, s.bytes, s.duplicates].map((b) => Math.max(0, ...Object.values(b.rows).map((x) => x.length)) * b.width);
+  return Math.max(r.metrics.endMicros, r.metrics.convergenceMicros, ...s.marks.map((m) => m.at), ...buckets, 1);
+}
+
+/** A curve sampled at times `t`, in the axis' unit, cut at the axis' end and thinned to `budget` points. */
+function curve<T extends Row>(ax: TimeAxis, t: Micros[], row: (i: number) => T, budget: number): (T & { t: number })[] {
+  const out: (T & { t: number })[] = [];
+  for (let i = 0; i < t.length && inUnit(ax, t[i]!) <= ax.domain[1]; i++) out.push({ ...row(i), t: inUnit(ax, t[i]!) });
+  return thin(out, budget);
 }
 
 function convergence(r: ResultJson, ax: TimeAxis): Chart {
   const c = r.series.convergence;
-  const rows = thin(c.t.map((t, i) => ({ t: inUnit(ax, t), aor: round(c.aor[i]!), beyond: round(c.beyond[i]!) })), 1000);
-  const names = ['AoR pairs held (left axis)', 'holders beyond the AoR per AoR pair (right axis)'];
-  const line = (field: string, name: string, y: Obj): Obj => ({
+  const rows = curve(ax, c.t, (i) => ({ aor: round(c.aor[i]!), beyond: round(c.beyond[i]!) }), 1000);
+  const names = ['AoR pairs held (left axis)', 'beyond-AoR holders per AoR pair (right axis)'];
+  const line = (name: string, y: Obj): Obj => ({
     data: { values: rows },
     mark: { type: 'line', strokeWidth: 2, interpolate: 'step-after' },
-    encoding: { x: xTime(ax), y, color: { datum: name, ...colours(names, [PALETTE[0]!, PALETTE[1]!]) } },
+    encoding: { x: xTime(ax), y, color: { datum: name, ...colours(names, [PALETTE[0]!, PALETTE[1]!], 2) } },
   });
   const spec = top(WIDE, 300, {
     layer: [
-      line('aor', names[0]!, share('aor', 'share of (chunk, AoR node) pairs held')),
-      line('beyond', names[1]!, { field: 'beyond', type: 'quantitative', title: 'beyond-AoR holders per AoR pair', axis: { orient: 'right', grid: false } }),
-      ...ruleLayers(ax, scenarioMarks(r)),
+      line(names[0]!, share('aor', 'share of (chunk, AoR node) pairs held')),
+      line(names[1]!, { field: 'beyond', type: 'quantitative', title: 'beyond-AoR holders per AoR pair', axis: { orient: 'right', grid: false } }),
+      ...ruleLayers(ax, scenarioMarks(r), WIDE),
     ],
     resolve: { scale: { y: 'independent' } },
   });
@@ -131,29 +149,28 @@ function byDepth(r: ResultJson, ax: TimeAxis): Chart {
   const budget = Math.floor(MAX_ROWS / Math.max(1, depths.length));
   const rows = depths.flatMap((d) => {
     const s = r.series.byDepth[String(d)]!;
-    return thin(s.t.map((t, i) => ({ t: inUnit(ax, t), held: round(s.held[i]!), depth: `depth ${d} (${s.pairs} pairs)` })), Math.min(budget, 300));
+    return curve(ax, s.t, (i) => ({ held: round(s.held[i]!), depth: `${d} (${int(s.pairs)})` }), Math.min(budget, 300));
   });
-  const names = depths.map((d) => `depth ${d} (${r.series.byDepth[String(d)]!.pairs} pairs)`);
+  const names = depths.map((d) => `${d} (${int(r.series.byDepth[String(d)]!.pairs)})`);
   const dc = depthColour(depths[0] ?? 0, depths[depths.length - 1] ?? 1);
   const spec = top(HALF, 220, {
     data: { values: rows },
     mark: { type: 'line', strokeWidth: 1.8, interpolate: 'step-after' },
-    encoding: { x: xTime(ax), y: share('held', 'AoR pairs held'), color: { field: 'depth', type: 'nominal', ...colours(names, depths.map((d) => dc(d))) } },
+    encoding: { x: xTime(ax), y: share('held', 'AoR pairs held'), color: { field: 'depth', type: 'nominal', ...colours(names, depths.map((d) => dc(d)), 3, 'depth (AoR pairs)') } },
   });
   return { id: 'by-depth', title: 'Progress per depth', caption: 'Share of AoR pairs held, grouped by the Kademlia depth of the holding node.', spec };
 }
 
 function traffic(r: ResultJson, ax: TimeAxis, which: 'messages' | 'bytes'): Chart {
   const src = r.series[which];
-  const { width, rows } = rebucket(src.width, src.rows, 200);
+  const { width, rows } = rebucket(src.width, src.rows, 120);
   const types = MSG_NAMES.filter((n) => rows.some(([k]) => k === n));
-  const scale = which === 'bytes' ? 1e6 : 1;
+  const [scale, unit] = which === 'bytes' ? [1e6, 'MB/s'] : [1, 'messages/s'];
   const values: Row[] = [];
   for (const [type, counts] of rows) {
     const o = MSG_NAMES.indexOf(type as (typeof MSG_NAMES)[number]);
     counts.forEach((v, i) => values.push({ t: inUnit(ax, i * width), v: round(v / scale / (width / 1e6)), type, o }));
   }
-  const unit = which === 'bytes' ? 'MB/s' : 'messages/s';
   const spec = top(HALF, 220, {
     data: { values },
     mark: { type: 'area', interpolate: 'step-after' },
@@ -164,8 +181,7 @@ function traffic(r: ResultJson, ax: TimeAxis, which: 'messages' | 'bytes'): Char
       order: { field: 'o', type: 'quantitative' },
     },
   });
-  const title = which === 'bytes' ? 'Bytes per message type' : 'Messages per type';
-  return { id: which, title, caption: `${unit} sent, stacked by message type, in buckets of ${formatMicros(width)}.`, spec };
+  return { id: which, title: which === 'bytes' ? 'Bytes per message type' : 'Messages per type', caption: `${unit} sent, stacked by message type, in buckets of ${formatMicros(width)}.`, spec };
 }
 
 function percentileRules(ax: TimeAxis, ps: [string, Micros][]): Obj[] {
@@ -187,7 +203,7 @@ function latency(r: ResultJson): Chart {
     ],
     resolve: { scale: { y: 'independent' } },
   });
-  return { id: 'latency', title: 'Arrival latency', caption: `Upload → arrival at each AoR node (origin excluded), ${l.count} arrivals, max ${formatMicros(l.max)}.`, spec };
+  return { id: 'latency', title: 'Arrival latency', caption: `Upload → arrival at each AoR node (origin excluded), ${int(l.count)} arrivals, max ${formatMicros(l.max)}.`, spec };
 }
 
 /** Per-node completion against depth: a jittered scatter, or circles sized by count when there are too many nodes. */
@@ -217,10 +233,10 @@ function completion(r: ResultJson, ax: TimeAxis): Chart {
     data: { values: rows },
     mark: { type: 'point', filled: true, opacity: 0.7 },
     encoding: {
-      x: { field: 'depth', type: 'quantitative', title: 'depth of the node', scale: { zero: false, padding: 10 }, axis: { values: depths, format: 'd' } },
+      x: { field: 'depth', type: 'quantitative', title: 'depth of the node', scale: { zero: false, padding: 10, ...(depths.length ? {} : { domain: [0, 1] }) }, axis: { values: depths, format: 'd' } },
       y: { ...xTime(ax), title: `completed at, ${ax.title}` },
       color: { field: 'state', type: 'nominal', ...colours(['complete', 'incomplete'], [PALETTE[0]!, BAD]) },
-      shape: { field: 'state', type: 'nominal', scale: { domain: ['complete', 'incomplete'], range: ['circle', 'cross'] }, legend: null },
+      shape: { field: 'state', type: 'nominal', scale: { domain: ['complete', 'incomplete'], range: ['circle', 'cross'] }, legend: { title: null, orient: 'bottom', direction: 'horizontal' } },
       size,
     },
   });
@@ -228,15 +244,15 @@ function completion(r: ResultJson, ax: TimeAxis): Chart {
 }
 
 function duplicates(r: ResultJson, ax: TimeAxis): Chart {
-  const { width, rows } = rebucket(r.series.duplicates.width, r.series.duplicates.rows, 200);
+  const { width, rows } = rebucket(r.series.duplicates.width, r.series.duplicates.rows, 120);
   const counts = rows[0]?.[1] ?? [];
-  const values = counts.map((v, i) => ({ from: inUnit(ax, i * width), to: inUnit(ax, (i + 1) * width), v }));
+  const values = counts.length ? counts.map((v, i) => ({ from: inUnit(ax, i * width), to: inUnit(ax, (i + 1) * width), v })) : [{ from: 0, to: ax.domain[1], v: 0 }];
   const spec = top(HALF, 220, {
     data: { values },
     mark: { type: 'rect', color: BAD },
     encoding: { x: xTime(ax, 'from'), x2: { field: 'to' }, y: { field: 'v', type: 'quantitative', title: `duplicate deliveries per ${formatMicros(width)}` } },
   });
-  return { id: 'duplicates', title: 'Duplicates over time', caption: `${r.metrics.duplicates} chunk deliveries to a node that already held the chunk (allowed: ${r.expect.maxDuplicates}).`, spec };
+  return { id: 'duplicates', title: 'Duplicates over time', caption: `${int(r.metrics.duplicates)} chunk deliveries to a node that already held the chunk (allowed: ${int(r.expect.maxDuplicates)}).`, spec };
 }
 
 /** Counts of integer values as bars; many distinct values are grouped into at most 60 d3-scale bins. */
@@ -266,14 +282,14 @@ function topology(r: ResultJson): Chart[] {
   const dc = depthColour(depths.reduce((a, b) => Math.min(a, b), Infinity), depths.reduce((a, b) => Math.max(a, b), 0));
   const deg = r.series.degree;
   return [
-    { id: 'depths', title: 'Topology: depth', caption: `Kademlia depth of the ${r.nodes.length} nodes at the end of the run.`, spec: top(HALF, 180, histogram(depths, 'depth', (d) => dc(d))) },
-    { id: 'degree', title: 'Topology: degree', caption: `Connections per node (${r.links.length} links at the end of the run).`, spec: top(HALF, 180, histogram(deg, 'connections per node', () => PALETTE[3]!)) },
+    { id: 'depths', title: 'Topology: depth', caption: `Kademlia depth of the ${int(r.nodes.length)} nodes at the end of the run.`, spec: top(HALF, 180, histogram(depths, 'depth', (d) => dc(d))) },
+    { id: 'degree', title: 'Topology: degree', caption: `Connections per node (${int(r.links.length)} links at the end of the run).`, spec: top(HALF, 180, histogram(deg, 'connections per node', () => PALETTE[3]!)) },
   ];
 }
 
 /** Every chart of a run report, in page order. */
 export function runCharts(r: ResultJson): Chart[] {
-  const ax = runAxis(r);
+  const ax = timeAxis(runEnd(r));
   return [convergence(r, ax), byDepth(r, ax), completion(r, ax), traffic(r, ax, 'messages'), traffic(r, ax, 'bytes'), latency(r), duplicates(r, ax), ...topology(r)];
 }
 
@@ -303,12 +319,7 @@ export function convergenceBins(sweeps: { name: string; runs: SweepJson['runs'] 
 
 export function sweepCharts(s: SweepJson): Chart[] {
   const c = s.counts;
-  const verdicts = [
-    { what: 'pass', n: c.pass, colour: GOOD },
-    { what: 'fail', n: c.fail, colour: BAD },
-    { what: 'expectation met', n: c.expectationMet, colour: GOOD },
-    { what: 'expectation missed', n: c.seeds - c.expectationMet, colour: BAD },
-  ];
+  const verdicts = [['pass', c.pass, GOOD], ['fail', c.fail, BAD], ['expectation met', c.expectationMet, GOOD], ['expectation missed', c.seeds - c.expectationMet, BAD]].map(([what, n, colour]) => ({ what, n, colour }));
   const counts = top(HALF, 120, {
     data: { values: verdicts },
     layer: [
@@ -335,7 +346,7 @@ export function sweepCharts(s: SweepJson): Chart[] {
     },
   });
   return [
-    { id: 'verdicts', title: 'Verdicts', caption: `${c.seeds} seeds of ${s.scenario}.`, spec: counts },
+    { id: 'verdicts', title: 'Verdicts', caption: `${int(c.seeds)} seeds of ${s.scenario}.`, spec: counts },
     { id: 'sweep-convergence', title: 'Convergence time across seeds', caption: 'When the last AoR pair was stored, per seed.', spec: conv },
     { id: 'sweep-duplicates', title: 'Duplicates per seed', caption: s.runs.length > 1000 ? 'Maximum over neighbouring seeds.' : 'Duplicate deliveries in each seed\'s run.', spec: dups, wide: true },
   ];
@@ -343,20 +354,21 @@ export function sweepCharts(s: SweepJson): Chart[] {
 
 /** Two runs overlaid: convergence, beyond-AoR holders, and total messages per second. */
 export function compareRunCharts(a: ResultJson, b: ResultJson, names: [string, string]): Chart[] {
-  const ax = timeAxis(Math.max(a.metrics.endMicros, b.metrics.endMicros));
-  const scale = colours(names, [PALETTE[0]!, PALETTE[1]!]);
-  const curve = (field: 'aor' | 'beyond'): Row[] =>
-    [a, b].flatMap((r, k) => thin(r.series.convergence.t.map((t, i) => ({ t: inUnit(ax, t), v: round(r.series.convergence[field][i]!), run: names[k]! })), 1000));
+  const ax = timeAxis(Math.max(runEnd(a), runEnd(b)));
+  const scale = colours(names, [PALETTE[0]!, PALETTE[1]!], 1);
+  const dashes = { ...scale, scale: { domain: names, range: [[1, 0], [6, 3]] } };
+  const both = (field: 'aor' | 'beyond'): Row[] =>
+    [a, b].flatMap((r, k) => curve(ax, r.series.convergence.t, (i) => ({ v: round(r.series.convergence[field][i]!), run: names[k]! }), 1000));
   const rate = (r: ResultJson, k: number): Row[] => {
     const { width, rows } = rebucket(r.series.messages.width, r.series.messages.rows, 200);
     const len = Math.max(0, ...rows.map(([, c]) => c.length));
     return Array.from({ length: len }, (_, i) => ({ t: inUnit(ax, i * width), v: round(rows.reduce((s, [, c]) => s + (c[i] ?? 0), 0) / (width / 1e6)), run: names[k]! }));
   };
   const lines = (values: Row[], y: Obj, width = WIDE): TopLevelSpec =>
-    top(width, 240, { data: { values }, mark: { type: 'line', strokeWidth: 2, interpolate: 'step-after' }, encoding: { x: xTime(ax), y, color: { field: 'run', type: 'nominal', ...scale } } });
+    top(width, 240, { data: { values }, mark: { type: 'line', strokeWidth: 2, interpolate: 'step-after' }, encoding: { x: xTime(ax), y, color: { field: 'run', type: 'nominal', ...scale }, strokeDash: { field: 'run', type: 'nominal', ...dashes } } });
   return [
-    { id: 'compare-convergence', title: 'Convergence', caption: 'Share of (chunk, AoR node) pairs held over virtual time.', spec: lines(curve('aor'), share('v', 'AoR pairs held')), wide: true },
-    { id: 'compare-beyond', title: 'Holders beyond the AoR', caption: 'Beyond-AoR holders per AoR pair.', spec: lines(curve('beyond'), { field: 'v', type: 'quantitative', title: 'per AoR pair' }, HALF) },
+    { id: 'compare-convergence', title: 'Convergence', caption: 'Share of (chunk, AoR node) pairs held over virtual time.', spec: lines(both('aor'), share('v', 'AoR pairs held')), wide: true },
+    { id: 'compare-beyond', title: 'Holders beyond the AoR', caption: 'Beyond-AoR holders per AoR pair.', spec: lines(both('beyond'), { field: 'v', type: 'quantitative', title: 'per AoR pair' }, HALF) },
     { id: 'compare-messages', title: 'Messages', caption: 'All messages per second.', spec: lines([...rate(a, 0), ...rate(b, 1)], { field: 'v', type: 'quantitative', title: 'messages/s' }, HALF) },
   ];
 }
@@ -364,11 +376,13 @@ export function compareRunCharts(a: ResultJson, b: ResultJson, names: [string, s
 /** Two sweeps overlaid: convergence-time distributions and duplicates per seed. */
 export function compareSweepCharts(a: SweepJson, b: SweepJson, names: [string, string]): Chart[] {
   const ax = timeAxis(Math.max(a.convergence.max, b.convergence.max, 1), 'convergence time');
-  const scale = colours(names, [PALETTE[0]!, PALETTE[1]!]);
+  const scale = colours(names, [PALETTE[0]!, PALETTE[1]!], 1);
   const bins = convergenceBins([{ name: names[0], runs: a.runs }, { name: names[1], runs: b.runs }], ax);
+  // a step per bin from its start, closed at the last edge
+  const closed = [...bins, ...names.map((sweep) => ({ from: bins[bins.length - 1]!.to, count: 0, sweep }))];
   const conv = top(WIDE, 220, {
-    data: { values: bins },
-    mark: { type: 'line', interpolate: 'step', strokeWidth: 2 },
+    data: { values: closed },
+    mark: { type: 'line', interpolate: 'step-after', strokeWidth: 2 },
     encoding: { x: xTime(ax, 'from'), y: { field: 'count', type: 'quantitative', title: 'seeds' }, color: { field: 'sweep', type: 'nominal', ...scale } },
   });
   const seeds = [a, b].flatMap((s, k) => perSeed(s.runs, (x) => x.duplicates, 1000).map((r) => ({ ...r, sweep: names[k]! })));
