@@ -42,6 +42,7 @@ async function main(argv: string[]): Promise<number> {
           .option('trace', { type: 'boolean', default: false, describe: 'also write trace.jsonl of every processed event' })
           .option('check-determinism', { type: 'boolean', default: false, describe: 'run twice and compare fingerprints' })
           .option('mutant', { type: 'string', describe: 'switch on a re-introduced bug (see pullsim mutants)' })
+          .option('swarm', { type: 'boolean', default: false, describe: 'add the fault mix sweep --swarm draws for this seed' })
           .option('report', { type: 'boolean', default: false, describe: 'also write index.html (charts) next to result.json' }),
       async (a) => {
         const done = runCommand({
@@ -52,6 +53,7 @@ async function main(argv: string[]): Promise<number> {
           trace: a.trace,
           checkDeterminism: a['check-determinism'],
           ...(a.mutant !== undefined ? { mutant: a.mutant } : {}),
+          swarm: a.swarm,
         });
         code = done.code;
         if (a.report) {
@@ -70,6 +72,7 @@ async function main(argv: string[]): Promise<number> {
           .option('jobs', { type: 'string', describe: 'worker threads (default: one per core)' })
           .option('shard', { type: 'string', describe: 'i/n: run only the i-th of n parts of the seeds' })
           .option('mutant', { type: 'string', describe: 'switch on a re-introduced bug (see pullsim mutants)' })
+          .option('swarm', { type: 'boolean', default: false, describe: 'draw a fault mix per seed (churn, spikes, partitions, throttling), then heal' })
           .option('out', { type: 'string', describe: 'summary JSON file' })
           .option('json', { type: 'boolean', default: false })
           .option('report', { type: 'boolean', default: false, describe: 'also write an HTML page next to the summary JSON' }),
@@ -81,6 +84,7 @@ async function main(argv: string[]): Promise<number> {
           ...(a.shard !== undefined ? { shard: a.shard } : {}),
           ...(a.mutant !== undefined ? { mutant: a.mutant } : {}),
           ...(a.out !== undefined ? { out: a.out } : {}),
+          swarm: a.swarm,
           json: a.json,
         });
         code = done.code;

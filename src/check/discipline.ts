@@ -1,3 +1,4 @@
+import { IntTable } from '../core/inttable.js';
 import type { Micros } from '../core/units.js';
 import { LIVE, MsgType, type Message } from '../protocol/messages.js';
 import { po16, po256 } from '../topology/address.js';
@@ -33,15 +34,22 @@ export class Discipline implements WorldObserver {
   private readonly maxPo: Int32Array;
   /** open GetRange per (client, server, bin, kind) key -> ruid */
   private readonly open = new Map<number, number>();
-  /** (client, server, ruid) -> the open request, to close and check it on the answer */
-  private readonly byRuid = new Map<string, { key: number; from: number; to: number }>();
-  /** bin IDs as this observer numbers them: per (node, bin) a counter, per (chunk, node) the last ID */
+  /**
+   * per client: ruid * n + server -> the open request, to close and check it on the answer (numeric keys,
+   * not strings: this runs for every GetRange and every answer; exact, as ruid * n + server < 2^53)
+   */
+  private readonly byRuid: (Map<number, { key: number; from: number; to: number }> | undefined)[];
+  /** bin IDs as this observer numbers them: per (node, bin) a counter, per node chunk -> the last ID */
   private readonly binCounter: Int32Array;
-  private readonly ids = new Map<number, number>();
-  /** the chunks of the ChunkDelivery being dispatched, chunk -> sender */
+  /** per node an IntTable, not one Map of chunk * n + node: a large run stores tens of millions of chunks */
+  private readonly ids: IntTable[];
+  /** each node's depth from `kad`, recomputed when its connections change (not on every store) */
+  private readonly depth: Int32Array;
+  /** the chunks of the ChunkDelivery being dispatched, chunk -> sender; (node, from, ruid) identify it */
   private readonly delivering = new Map<number, number>();
-  private deliveringKey = '';
   private deliveringNode = -1;
+  private deliveringFrom = -1;
+  private deliveringRuid = -1;
 
   constructor(
     private readonly world: World,
@@ -54,6 +62,9 @@ export class Discipline implements WorldObserver {
     this.kad = new Uint16Array(n * 257);
     this.maxPo = new Int32Array(n);
     this.binCounter = new Int32Array(n * BINS);
+    this.byRuid = new Array<undefined>(n).fill(undefined);
+    this.ids = Array.from({ length: n }, () => new IntTable());
+    this.depth = new Int32Array(n);
   }
 
   connected(a: number, b: number): void {
@@ -79,37 +90,39 @@ export class Discipline implements WorldObserver {
         this.add({ kind: 'range', node: from, at: t, detail: `node ${from} sent a second ${live ? 'live' : 'history'} GetRange for SYNC|${m.bin} of node ${to} (ruid ${m.ruid}) while ruid ${prev} was unanswered` });
       }
       this.open.set(key, m.ruid);
-      this.byRuid.set(`${from}:${to}:${m.ruid}`, { key, from: m.from, to: m.to === LIVE ? Infinity : m.to });
+      let reqs = this.byRuid[from];
+      if (!reqs) this.byRuid[from] = reqs = new Map();
+      reqs.set(m.ruid * this.world.nodes.length + to, { key, from: m.from, to: m.to === LIVE ? Infinity : m.to });
     } else if (m.type === MsgType.OfferedHashes || m.type === MsgType.BatchDone || m.type === MsgType.StreamState) {
-      const id = `${to}:${from}:${m.ruid}`;
-      const req = this.byRuid.get(id);
+      const reqs = this.byRuid[to];
+      const id = m.ruid * this.world.nodes.length + from;
+      const req = reqs?.get(id);
       if (req === undefined) return;
-      this.byRuid.delete(id);
+      reqs!.delete(id);
       if (this.open.get(req.key) === m.ruid) this.open.delete(req.key);
       if (m.type === MsgType.OfferedHashes) this.checkOffer(from, to, m.ruid, m.hashes, req.from, req.to, t);
     }
   }
 
   arrived(node: number, chunk: number, from: number, ruid: number): void {
-    const key = `${node}:${from}:${ruid}`;
-    if (key !== this.deliveringKey) {
+    if (node !== this.deliveringNode || from !== this.deliveringFrom || ruid !== this.deliveringRuid) {
       this.delivering.clear();
-      this.deliveringKey = key;
       this.deliveringNode = node;
+      this.deliveringFrom = from;
+      this.deliveringRuid = ruid;
     }
     this.delivering.set(chunk, from);
   }
 
   private checkOffer(server: number, client: number, ruid: number, hashes: readonly number[], from: number, to: number, t: Micros): void {
-    const n = this.world.nodes.length;
     if (hashes.length > this.batchSize) {
       this.add({ kind: 'offer', node: server, at: t, detail: `node ${server} offered ${hashes.length} hashes (ruid ${ruid}) to node ${client}, more than the batch size ${this.batchSize}` });
     }
     for (const c of hashes) {
-      const id = this.ids.get(c * n + server);
-      if (id !== undefined && id >= from && id <= to) continue;
+      const id = this.ids[server]!.get(c);
+      if (id >= 0 && id >= from && id <= to) continue;
       const range = `[${from}, ${to === Infinity ? 'live' : to}]`;
-      this.add({ kind: 'offer', node: server, chunk: c, at: t, detail: `node ${server} offered bin ID ${id ?? '?'} to node ${client} (ruid ${ruid}) for GetRange ${range}` });
+      this.add({ kind: 'offer', node: server, chunk: c, at: t, detail: `node ${server} offered bin ID ${id >= 0 ? id : '?'} to node ${client} (ruid ${ruid}) for GetRange ${range}` });
       return;
     }
   }
@@ -118,7 +131,7 @@ export class Discipline implements WorldObserver {
   stored(node: number, chunk: number, t: Micros): void {
     const w0 = this.world;
     const slot = node * BINS + po16(w0.topology.addrs.head(node), w0.chunks.head(chunk));
-    this.ids.set(chunk * w0.nodes.length + node, ++this.binCounter[slot]!);
+    this.ids[node]!.set(chunk, ++this.binCounter[slot]!);
     if (node !== this.deliveringNode) return;
     const from = this.delivering.get(chunk);
     if (from === undefined) return;
@@ -128,7 +141,7 @@ export class Discipline implements WorldObserver {
     const addrs = w.topology.addrs;
     const bin = po16(addrs.head(a.from), w.chunks.head(chunk));
     const po = po16(addrs.head(node), addrs.head(a.from));
-    const depth = depthFromBins(this.kad.subarray(node * 257, node * 257 + 257), this.maxPo[node]!, this.neighbourhoodSize);
+    const depth = this.depth[node]!;
     const wanted = this.onlyWithinDepth && po < depth ? false : po < depth ? bin === po : bin >= depth;
     if (!wanted) {
       this.add({ kind: 'exclusion', node, chunk, at: t, detail: `node ${node} (depth ${depth}) stored a chunk of SYNC|${bin} from node ${a.from} (PO ${po}), a stream it does not want` });
@@ -141,6 +154,7 @@ export class Discipline implements WorldObserver {
     for (const x of [a, b]) {
       this.kad[x * 257 + po]! += d;
       if (d > 0 && po > this.maxPo[x]!) this.maxPo[x] = po;
+      this.depth[x] = depthFromBins(this.kad.subarray(x * 257, x * 257 + 257), this.maxPo[x]!, this.neighbourhoodSize);
     }
   }
 

@@ -4,6 +4,7 @@ import { formatMicros } from '../core/units.js';
 import { buildResult, configHash, type ResultJson } from '../report/result.js';
 import { loadScenario } from '../scenario/loader.js';
 import { withMutant } from '../scenario/mutants.js';
+import { withSwarmFaults } from '../scenario/swarm.js';
 import { runScenario, type RunOutcome } from '../scenario/runner.js';
 import { TraceRecorder, firstDivergence } from '../scenario/trace.js';
 import { bad, bold, dim, fmtInt, ok, writeAtomic } from './output.js';
@@ -17,6 +18,8 @@ export interface RunArgs {
   checkDeterminism: boolean;
   /** switch on one mutant / latent defect / the race (see src/scenario/mutants.ts) */
   mutant?: string;
+  /** add the fault mix that `sweep --swarm` draws for this seed */
+  swarm?: boolean;
 }
 
 export interface RunDone {
@@ -29,12 +32,13 @@ export interface RunDone {
 export function runCommand(a: RunArgs): RunDone {
   const loaded = loadScenario(a.scenario);
   const topology = loaded.topology;
-  const scenario = a.mutant === undefined ? loaded.scenario : withMutant(loaded.scenario, a.mutant);
-  const seed = a.seed ?? scenario.seed;
+  const mutated = a.mutant === undefined ? loaded.scenario : withMutant(loaded.scenario, a.mutant);
+  const seed = a.seed ?? mutated.seed;
+  const scenario = a.swarm ? withSwarmFaults(mutated, seed, topology.ids.length).scenario : mutated;
   const trace = a.trace || a.checkDeterminism ? new TraceRecorder() : undefined;
   const outcome = runScenario(scenario, topology, { seed, ...(trace ? { sink: trace } : {}), wallClock: () => performance.now() });
   const hash = configHash(scenario, topology);
-  const result = buildResult(outcome, a.scenario, hash, a.mutant);
+  const result = buildResult(outcome, a.scenario, hash, a.mutant, a.swarm);
   const dir = a.out ?? join('reports', scenario.name, String(seed));
   let code = result.expectationMet ? 0 : 1;
   const lines: string[] = [];

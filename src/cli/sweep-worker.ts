@@ -3,17 +3,22 @@ import { performance } from 'node:perf_hooks';
 import { loadScenario } from '../scenario/loader.js';
 import { runScenario } from '../scenario/runner.js';
 import { withMutant } from '../scenario/mutants.js';
+import { withSwarmFaults } from '../scenario/swarm.js';
 import type { SeedSummary } from './sweep.js';
 
 /** A sweep worker: loads the scenario once, then runs each seed the main thread sends. */
-const { file, mutant } = workerData as { file: string; mutant: string | undefined };
+const { file, mutant, swarm } = workerData as { file: string; mutant: string | undefined; swarm: boolean };
 const loaded = loadScenario(file);
 const topology = loaded.topology;
 const scenario = mutant === undefined ? loaded.scenario : withMutant(loaded.scenario, mutant);
 parentPort!.on('message', (seed: number) => {
-  const o = runScenario(scenario, topology, { seed, wallClock: () => performance.now() });
+  const drawn = swarm ? withSwarmFaults(scenario, seed, topology.ids.length) : undefined;
+  const o = runScenario(drawn?.scenario ?? scenario, topology, { seed, wallClock: () => performance.now() });
   const v = o.verdict;
-  const first = v.violations[0];
+  // the reason a seed failed: the most serious property it broke (duplicates only when beyond the bound)
+  const order = ['missing', 'liveness', 'exclusion', 'range', 'offer', 'drop'];
+  const first = [...v.violations].filter((x) => x.kind !== 'duplicate').sort((x, y) => order.indexOf(x.kind) - order.indexOf(y.kind))[0];
+  const dupReason = v.duplicates > scenario.expect.maxDuplicates ? `duplicates: ${v.duplicates} > maxDuplicates ${scenario.expect.maxDuplicates}` : undefined;
   const summary: SeedSummary = {
     seed,
     verdict: v.pass ? 'pass' : 'fail',
@@ -28,8 +33,9 @@ parentPort!.on('message', (seed: number) => {
     missing: v.aorPairs - v.aorHeld,
     drops: Object.values(o.traffic.drops).reduce((a, b) => a + b, 0),
     violations: v.violations.length,
-    ...(first ? { firstViolation: `${first.kind}: ${first.detail}` } : {}),
+    ...(first ? { firstViolation: `${first.kind}: ${first.detail}` } : dupReason ? { firstViolation: dupReason } : {}),
     wallMs: Math.round(o.wallMs),
+    ...(drawn ? { faults: drawn.mix } : {}),
   };
   parentPort!.postMessage(summary);
 });

@@ -6,6 +6,7 @@ import { formatMicros, type Micros } from '../core/units.js';
 import { configHash, reproduceLine } from '../report/result.js';
 import { loadScenario } from '../scenario/loader.js';
 import { withMutant } from '../scenario/mutants.js';
+import type { FaultMix } from '../scenario/swarm.js';
 import { bad, bold, fmtInt, ok, Progress, writeAtomic } from './output.js';
 
 export interface SeedSummary {
@@ -24,6 +25,8 @@ export interface SeedSummary {
   violations: number;
   firstViolation?: string;
   wallMs: number;
+  /** the fault mix drawn for this seed (sweep --swarm) */
+  faults?: FaultMix;
 }
 
 export interface SweepJson {
@@ -73,6 +76,7 @@ export interface SweepArgs {
   out?: string;
   json: boolean;
   mutant?: string;
+  swarm?: boolean;
 }
 
 export interface SweepDone {
@@ -89,8 +93,8 @@ export async function sweepCommand(a: SweepArgs): Promise<SweepDone> {
   const scenario = a.mutant === undefined ? loaded.scenario : withMutant(loaded.scenario, a.mutant);
   const seeds = shardSeeds(parseSeeds(a.seeds), a.shard);
   const jobs = Math.max(1, Math.min(a.jobs ?? availableParallelism(), seeds.length));
-  const runs = await runPool(a.scenario, seeds, jobs, a.mutant);
-  const summary = summarize(scenario.name, a.scenario, configHash(scenario, topology), a.seeds, a.shard, runs, a.mutant);
+  const runs = await runPool(a.scenario, seeds, jobs, a.mutant, a.swarm ?? false);
+  const summary = summarize(scenario.name, a.scenario, configHash(scenario, topology), a.seeds, a.shard, runs, a.mutant, a.swarm);
   const file = a.out ?? join('reports', scenario.name, `sweep-${a.seeds.replace(/[^0-9-]/g, '_')}${a.shard ? `-shard${a.shard.replace('/', 'of')}` : ''}.json`);
   writeAtomic(file, JSON.stringify(summary, null, 1) + '\n');
   if (a.json) console.log(JSON.stringify({ ...summary, runs: undefined, summary: file }, null, 2));
@@ -98,7 +102,7 @@ export async function sweepCommand(a: SweepArgs): Promise<SweepDone> {
   return { code: summary.counts.expectationMet === summary.counts.seeds ? 0 : 1, file, summary };
 }
 
-function runPool(file: string, seeds: number[], jobs: number, mutant: string | undefined): Promise<SeedSummary[]> {
+function runPool(file: string, seeds: number[], jobs: number, mutant: string | undefined, swarm: boolean): Promise<SeedSummary[]> {
   return new Promise((resolve, reject) => {
     const results: SeedSummary[] = [];
     const progress = new Progress();
@@ -110,7 +114,7 @@ function runPool(file: string, seeds: number[], jobs: number, mutant: string | u
       else void w.terminate();
     };
     for (let i = 0; i < jobs; i++) {
-      const w = new Worker(new URL('./sweep-worker.js', import.meta.url), { workerData: { file, mutant } });
+      const w = new Worker(new URL('./sweep-worker.js', import.meta.url), { workerData: { file, mutant, swarm } });
       workers.push(w);
       w.on('message', (s: SeedSummary) => {
         results.push(s);
@@ -135,7 +139,7 @@ function pct(sorted: number[], p: number): number {
   return sorted.length === 0 ? 0 : sorted[Math.min(sorted.length - 1, Math.floor(p * sorted.length))]!;
 }
 
-export function summarize(name: string, file: string, hash: string, seedsText: string, shard: string | undefined, runs: SeedSummary[], mutant?: string): SweepJson {
+export function summarize(name: string, file: string, hash: string, seedsText: string, shard: string | undefined, runs: SeedSummary[], mutant?: string, swarm?: boolean): SweepJson {
   const conv = runs.map((r) => r.convergenceMicros).sort((a, b) => a - b);
   return {
     pullsim: 1,
@@ -157,7 +161,7 @@ export function summarize(name: string, file: string, hash: string, seedsText: s
       seedsWithDuplicates: runs.filter((r) => r.duplicates > 0).length,
       max: runs.reduce((a, r) => Math.max(a, r.duplicates), 0),
     },
-    failing: runs.filter((r) => !r.expectationMet).map((r) => ({ seed: r.seed, reason: r.firstViolation ?? `verdict ${r.verdict}`, reproduce: reproduceLine(file, r.seed, mutant) })),
+    failing: runs.filter((r) => !r.expectationMet).map((r) => ({ seed: r.seed, reason: r.firstViolation ?? `verdict ${r.verdict}`, reproduce: reproduceLine(file, r.seed, mutant, swarm) })),
     runs,
   };
 }

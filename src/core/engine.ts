@@ -24,6 +24,8 @@ export class Engine {
   private readonly names: string[] = [];
   /** the queue lane of each timer delay seen so far (-1: no lane left, the heap) */
   private readonly lanes = new Map<Micros, number>();
+  private lastDelay = -1;
+  private lastLane = -1;
 
   /** Registers the handler for a new event kind and returns the kind's number. */
   register(name: string, handler: Handler): number {
@@ -47,9 +49,13 @@ export class Engine {
    */
   after(delay: Micros, kind: number, a = 0, b = 0, c = 0, payload?: unknown): void {
     if (!(delay >= 0)) throw new Error(`assertion failed: event scheduled in the past (delay ${delay})`);
-    let lane = this.lanes.get(delay);
-    if (lane === undefined) this.lanes.set(delay, (lane = this.queue.addLane()));
-    this.queue.push(this.now + delay, kind, a, b, c, payload, lane);
+    if (delay !== this.lastDelay) {
+      let lane = this.lanes.get(delay);
+      if (lane === undefined) this.lanes.set(delay, (lane = this.queue.addLane()));
+      this.lastDelay = delay;
+      this.lastLane = lane;
+    }
+    this.queue.push(this.now + delay, kind, a, b, c, payload, this.lastLane);
   }
 
   /**

@@ -75,11 +75,11 @@ export function configHash(s: Scenario, t: Topology): string {
   return hashString(JSON.stringify(configOf(s)) + topo);
 }
 
-export function reproduceLine(file: string, seed: number, mutant?: string): string {
-  return `npx pullsim run ${file} --seed ${seed}${mutant ? ` --mutant ${mutant}` : ''}`;
+export function reproduceLine(file: string, seed: number, mutant?: string, swarm?: boolean): string {
+  return `npx pullsim run ${file} --seed ${seed}${mutant ? ` --mutant ${mutant}` : ''}${swarm ? ' --swarm' : ''}`;
 }
 
-export function buildResult(o: RunOutcome, file: string, hash: string, mutant?: string): ResultJson {
+export function buildResult(o: RunOutcome, file: string, hash: string, mutant?: string, swarm?: boolean): ResultJson {
   const w = o.world;
   const t = w.topology;
   const v = o.verdict;
@@ -106,7 +106,7 @@ export function buildResult(o: RunOutcome, file: string, hash: string, mutant?: 
     verdict: v.pass ? 'pass' : 'fail',
     expect: o.scenario.expect,
     expectationMet: o.expectationMet,
-    reproduce: reproduceLine(file, o.seed, mutant),
+    reproduce: reproduceLine(file, o.seed, mutant, swarm),
     violations: v.violations.map((x) => ({
       kind: x.kind,
       ...(x.chunk !== undefined ? { chunk: hexChunk(x.chunk) } : {}),
