@@ -107,7 +107,7 @@ test('rendering the same result twice gives byte-identical pages', async () => {
 test('a sweep page shows verdict counts, convergence across seeds, duplicates per seed, and failing seeds to reproduce', async () => {
   const run = (seed: number, ok: boolean): SeedSummary => ({
     seed, verdict: ok ? 'pass' : 'fail', expectationMet: ok, fingerprint: 'f', convergenceMicros: 1_000_000 + seed * 37_000, endMicros: 9_000_000,
-    events: 1000, messages: 100, bytes: 10_000, duplicates: seed % 4, missing: ok ? 0 : 2, drops: 0, violations: ok ? 0 : 2,
+    events: 1000, messages: 100, bytes: 10_000, deliveries: 50, duplicates: seed % 4, missing: ok ? 0 : 2, drops: 0, violations: ok ? 0 : 2,
     ...(ok ? {} : { firstViolation: 'missing: depth 3, PO 4' }), wallMs: 5,
   });
   const s = summarize('tiny', 'scenarios/tiny.json', 'abc', '1-40', undefined, Array.from({ length: 40 }, (_, i) => run(i + 1, i !== 6)));

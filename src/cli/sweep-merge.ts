@@ -123,6 +123,7 @@ function readPart(file: string): Part {
       expectationMet: typeof r.expectationMet === 'boolean' ? r.expectationMet : fail(`${p}.expectationMet`, 'true or false', r.expectationMet),
       fingerprint: typeof r.fingerprint === 'string' ? r.fingerprint : fail(`${p}.fingerprint`, 'a string', r.fingerprint),
       ...{ convergenceMicros, endMicros, events, messages, bytes, duplicates, missing, drops, violations },
+      deliveries: r.deliveries === undefined ? 0 : num('deliveries'),
       ...(r.firstViolation !== undefined ? { firstViolation: r.firstViolation as string } : {}),
       wallMs,
     };

@@ -19,6 +19,8 @@ export interface SeedSummary {
   events: number;
   messages: number;
   bytes: number;
+  /** chunk deliveries (ChunkDelivery items) the transport dispatched */
+  deliveries: number;
   duplicates: number;
   missing: number;
   drops: number;
@@ -39,7 +41,7 @@ export interface SweepJson {
   shard?: string;
   counts: { seeds: number; pass: number; fail: number; expectationMet: number };
   convergence: { p50: Micros; p90: Micros; p99: Micros; max: Micros };
-  duplicates: { total: number; seedsWithDuplicates: number; max: number };
+  duplicates: { total: number; seedsWithDuplicates: number; max: number; shareOfDeliveries: number };
   failing: { seed: number; reason: string; reproduce: string }[];
   runs: SeedSummary[];
 }
@@ -160,6 +162,7 @@ export function summarize(name: string, file: string, hash: string, seedsText: s
       total: runs.reduce((a, r) => a + r.duplicates, 0),
       seedsWithDuplicates: runs.filter((r) => r.duplicates > 0).length,
       max: runs.reduce((a, r) => Math.max(a, r.duplicates), 0),
+      shareOfDeliveries: Math.round((10000 * runs.reduce((a, r) => a + r.duplicates, 0)) / Math.max(1, runs.reduce((a, r) => a + r.deliveries, 0))) / 10000,
     },
     failing: runs.filter((r) => !r.expectationMet).map((r) => ({ seed: r.seed, reason: r.firstViolation ?? `verdict ${r.verdict}`, reproduce: reproduceLine(file, r.seed, mutant, swarm) })),
     runs,
@@ -172,7 +175,7 @@ export function sweepText(s: SweepJson, file: string): string[] {
     `${bold('pullsim sweep')} ${s.scenario}  seeds ${s.seeds}${s.shard ? ` shard ${s.shard}` : ''}  config ${s.configHash}`,
     `  ${fmtInt(c.seeds)} seeds: ${ok(`${fmtInt(c.pass)} pass`)}, ${c.fail ? bad(`${fmtInt(c.fail)} fail`) : '0 fail'}; expectation met by ${fmtInt(c.expectationMet)}`,
     `  convergence p50 ${formatMicros(s.convergence.p50)}, p90 ${formatMicros(s.convergence.p90)}, p99 ${formatMicros(s.convergence.p99)}, max ${formatMicros(s.convergence.max)}`,
-    `  duplicates: ${fmtInt(s.duplicates.total)} in ${fmtInt(s.duplicates.seedsWithDuplicates)} seeds (max ${fmtInt(s.duplicates.max)} in one run)`,
+    `  duplicates: ${fmtInt(s.duplicates.total)} in ${fmtInt(s.duplicates.seedsWithDuplicates)} seeds (max ${fmtInt(s.duplicates.max)} in one run; ${(100 * s.duplicates.shareOfDeliveries).toFixed(1)}% of all chunk deliveries)`,
   ];
   if (s.failing.length > 0) {
     lines.push(`  ${bad('failing seeds')}:`);
