@@ -1,4 +1,5 @@
-import { existsSync, readFileSync, statSync } from 'node:fs';
+import { existsSync, statSync } from 'node:fs';
+import { readJsonFile } from '../topology/read-json.js';
 import { basename, dirname, join } from 'node:path';
 import { UsageError, show } from '../core/errors.js';
 import { compareHtml, configDiff, deltaCells, runDeltas, runReportHtml, sideNames, sweepDeltas, sweepReportHtml, type Comparable } from '../report/html.js';
@@ -116,18 +117,7 @@ function checkSweep(json: Obj, s: Shape): SweepJson {
 /** Reads a run folder, a result.json or a sweep summary, checking every field a report reads. */
 export function readReportInput(path: string): Input {
   const file = existsSync(path) && statSync(path).isDirectory() ? join(path, 'result.json') : path;
-  let text: string;
-  try {
-    text = readFileSync(file, 'utf8');
-  } catch {
-    throw new UsageError(file, '$', WHAT, 'no such file');
-  }
-  let json: unknown;
-  try {
-    json = JSON.parse(text);
-  } catch (e) {
-    throw new UsageError(file, '$', 'valid JSON', (e as Error).message.split('\n')[0]);
-  }
+  const json = readJsonFile(file, WHAT.replace(/^a readable /, ''));
   const s = new Shape(file);
   const root = s.obj(json, '$');
   if (root.pullsim !== 1) s.fail('$.pullsim', 'the format version 1 (a pullsim result.json or sweep summary)', root.pullsim);

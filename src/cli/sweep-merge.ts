@@ -1,4 +1,4 @@
-import { readFileSync } from 'node:fs';
+import { readJsonFile } from '../topology/read-json.js';
 import { join } from 'node:path';
 import chalk from 'chalk';
 import { UsageError, show } from '../core/errors.js';
@@ -88,18 +88,7 @@ function readPart(file: string): Part {
   const fail = (path: string, expected: string, got: unknown): never => {
     throw new UsageError(file, path, expected, show(got));
   };
-  let text: string;
-  try {
-    text = readFileSync(file, 'utf8');
-  } catch {
-    throw new UsageError(file, '$', 'a readable sweep summary file', 'no such file');
-  }
-  let json: unknown;
-  try {
-    json = JSON.parse(text);
-  } catch (e) {
-    throw new UsageError(file, '$', 'valid JSON', (e as Error).message.split('\n')[0]);
-  }
+  const json = readJsonFile(file, 'sweep summary file');
   const root = isObj(json) ? json : fail('$', 'a sweep summary object', json);
   if (root.pullsim !== 1) fail('$.pullsim', 'the format version 1', root.pullsim);
   if (root.kind !== 'sweep') fail('$.kind', '"sweep" (a summary written by pullsim sweep)', root.kind);

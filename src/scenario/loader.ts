@@ -1,9 +1,9 @@
-import { readFileSync } from 'node:fs';
 import { basename, dirname, resolve } from 'node:path';
 import { UsageError, show } from '../core/errors.js';
 import { generateTopology } from '../topology/generate.js';
 import { shapedTopology } from '../topology/shapes.js';
 import { loadSnapshot } from '../topology/snapshot.js';
+import { readJsonFile } from '../topology/read-json.js';
 import type { Topology } from '../topology/topology.js';
 import { parseScenario, type NodeRef, type Scenario } from './schema.js';
 
@@ -14,18 +14,7 @@ export interface Loaded {
 
 /** Reads, validates and resolves a scenario file and its topology; bad input is a UsageError. */
 export function loadScenario(file: string): Loaded {
-  let text: string;
-  try {
-    text = readFileSync(file, 'utf8');
-  } catch {
-    throw new UsageError(file, '$', 'a readable scenario file', 'no such file');
-  }
-  let json: unknown;
-  try {
-    json = JSON.parse(text);
-  } catch (e) {
-    throw new UsageError(file, '$', 'valid JSON', (e as Error).message.split('\n')[0]);
-  }
+  const json = readJsonFile(file, 'scenario file');
   const scenario = parseScenario(json, file, basename(file).replace(/\.json$/, ''));
   let topology: Topology;
   if ('snapshot' in scenario.topology) {

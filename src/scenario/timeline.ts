@@ -28,6 +28,10 @@ export class Timeline {
   private churnUntil: Micros = 0;
   private churnRate = 0;
   private churnDown: [Micros, Micros] = [0, 0];
+  /** link changes still in force, in the order they were made (see changeLinks) */
+  private readonly linkOps: LinkOp[] = [];
+  private readonly touched = new Map<string, [number, number]>();
+  private nextOp = 0;
   /** told of chunks removed with `restore`: the node is still expected to hold them at the end */
   restore: ((node: number, chunk: number) => void) | undefined;
 
@@ -39,7 +43,7 @@ export class Timeline {
   ) {
     this.kAction = world.register('action', (i) => this.apply(i));
     this.kChurn = world.register('churn', (what, node) => this.churn(what, node));
-    this.kRevert = world.register('revert', (_a, _b, _c, payload) => this.revert(payload as Revert));
+    this.kRevert = world.register('revert', (id) => this.revert(id));
     s.events.forEach((e, i) => world.engine.at(e.at, this.kAction, i));
   }
 
@@ -98,29 +102,48 @@ export class Timeline {
 
   // --- links: one, a node's, or all; spikes revert by event ----------------------------------------------
 
+  /**
+   * Link changes are kept as a list of operations replayed, in order, on the configured model whenever one is added
+   * or a spike ends: so overlapping spikes each undo only their own part. A change of a pair or of a node's links
+   * applies on top of that link's model at that point of the replay. A heal clears the list.
+   */
   private changeLinks(c: LinkChange): void {
     const w = this.world;
-    const patch = (m: LinkModel): LinkModel => ({
-      latency: c.latency ?? m.latency,
-      bandwidth: c.bandwidth ?? m.bandwidth,
-      processing: c.processing ?? m.processing,
-    });
-    let pairs: [number, number][] | undefined;
+    let pairs: [number, number][] | null = null;
     if (c.a !== undefined && c.b !== undefined) pairs = [[this.node(c.a)!, this.node(c.b)!]];
     else if (c.node !== undefined) pairs = w.wantedPairs(this.node(c.node)!);
-    const before: Revert = pairs ? { pairs: pairs.map(([a, b]) => ({ a, b, model: w.linkModel(a, b) })) } : { all: w.defaultLinks };
-    if (pairs) for (const [a, b] of pairs) w.setLinkModel(a, b, patch(w.linkModel(a, b)));
-    else w.setDefaultLinks(patch(w.defaultLinks));
-    if (c.for !== undefined) w.engine.after(c.for, this.kRevert, 0, 0, 0, before);
+    const op: LinkOp = { id: this.nextOp++, pairs, change: c };
+    this.linkOps.push(op);
+    if (pairs) for (const [a, b] of pairs) this.touched.set(`${a}-${b}`, [a, b]);
+    this.replayLinks();
+    if (c.for !== undefined) w.engine.after(c.for, this.kRevert, op.id);
   }
 
-  private revert(r: Revert): void {
+  /** A spike ends (unless a heal cleared it first). */
+  private revert(id: number): void {
+    const i = this.linkOps.findIndex((op) => op.id === id);
+    if (i < 0) return;
+    this.linkOps.splice(i, 1);
+    this.replayLinks();
     const w = this.world;
     w.lastActive = w.now;
     this.lastFault = w.now;
     this.traffic.action(`links restored @${formatMicros(w.now)}`, w.now);
-    if ('all' in r) w.setDefaultLinks(r.all);
-    else for (const p of r.pairs) w.setLinkModel(p.a, p.b, p.model);
+  }
+
+  private replayLinks(): void {
+    const w = this.world;
+    w.setDefaultLinks(undefined);
+    for (const [a, b] of this.touched.values()) w.setLinkModel(a, b, undefined);
+    for (const { pairs, change } of this.linkOps) {
+      const patch = (m: LinkModel): LinkModel => ({
+        latency: change.latency ?? m.latency,
+        bandwidth: change.bandwidth ?? m.bandwidth,
+        processing: change.processing ?? m.processing,
+      });
+      if (pairs) for (const [a, b] of pairs) w.setLinkModel(a, b, patch(w.linkModel(a, b)));
+      else w.setDefaultLinks(patch(w.defaultLinks));
+    }
   }
 
   // --- partition and heal ----------------------------------------------------------------------------------
@@ -145,8 +168,8 @@ export class Timeline {
     for (const n of [...this.stopped].sort((x, y) => x - y)) w.restart(n);
     this.stopped.clear();
     for (const [a, b] of this.partitioned.splice(0)) w.connect(a, b);
-    w.setDefaultLinks(undefined);
-    for (const [a, b] of w.wantedPairs()) w.setLinkModel(a, b, undefined);
+    this.linkOps.length = 0;
+    this.replayLinks();
     this.churnUntil = 0;
   }
 
@@ -160,10 +183,10 @@ export class Timeline {
 
   private churn(what: number, node: number): void {
     const w = this.world;
-    w.lastActive = w.now;
-    this.lastFault = w.now;
     if (what === CHURN_START) {
       if (!this.stopped.has(node)) return; // healed meanwhile
+      w.lastActive = w.now;
+      this.lastFault = w.now;
       this.traffic.action(`churn start node=${node} @${formatMicros(w.now)}`, w.now);
       this.start(node);
       return;
@@ -171,6 +194,8 @@ export class Timeline {
     if (what === CHURN_NEXT && w.now < this.churnUntil) {
       const n = this.upNode();
       if (n !== undefined) {
+        w.lastActive = w.now;
+        this.lastFault = w.now;
         this.traffic.action(`churn stop node=${n} @${formatMicros(w.now)}`, w.now);
         this.stop(n);
         const [lo, hi] = this.churnDown;
@@ -207,4 +232,9 @@ export class Timeline {
   }
 }
 
-type Revert = { all: LinkModel } | { pairs: { a: number; b: number; model: LinkModel }[] };
+/** One link change: the pairs it covers (null: all links) and what it sets. */
+interface LinkOp {
+  id: number;
+  pairs: [number, number][] | null;
+  change: LinkChange;
+}

@@ -1,4 +1,4 @@
-import { readFileSync } from 'node:fs';
+import { readJsonFile } from './read-json.js';
 import { UsageError, show } from '../core/errors.js';
 import { AddressTable, bytesToHex, hexToBytes } from './address.js';
 import type { Topology } from './topology.js';
@@ -9,19 +9,7 @@ import type { Topology } from './topology.js';
  * and what was expected.
  */
 export function loadSnapshot(file: string): Topology {
-  let text: string;
-  try {
-    text = readFileSync(file, 'utf8');
-  } catch {
-    throw new UsageError(file, '$', 'a readable snapshot file', 'no such file');
-  }
-  let json: unknown;
-  try {
-    json = JSON.parse(text);
-  } catch (e) {
-    throw new UsageError(file, '$', 'valid JSON', (e as Error).message.split('\n')[0]);
-  }
-  return parseSnapshot(json, file);
+  return parseSnapshot(readJsonFile(file, 'snapshot file'), file);
 }
 
 type Obj = Record<string, unknown>;
