@@ -7,7 +7,7 @@ import { withMutant } from '../scenario/mutants.js';
 import { withSwarmFaults } from '../scenario/swarm.js';
 import { runScenario, type RunOutcome } from '../scenario/runner.js';
 import { TraceRecorder, firstDivergence } from '../scenario/trace.js';
-import { bad, bold, dim, fmtInt, ok, writeAtomic } from './output.js';
+import { bad, bold, dim, fmtInt, ok, Progress, writeAtomic } from './output.js';
 
 export interface RunArgs {
   scenario: string;
@@ -36,7 +36,14 @@ export function runCommand(a: RunArgs): RunDone {
   const seed = a.seed ?? mutated.seed;
   const scenario = a.swarm ? withSwarmFaults(mutated, seed, topology.ids.length).scenario : mutated;
   const trace = a.trace || a.checkDeterminism ? new TraceRecorder() : undefined;
-  const outcome = runScenario(scenario, topology, { seed, ...(trace ? { sink: trace } : {}), wallClock: () => performance.now() });
+  const progress = new Progress();
+  const outcome = runScenario(scenario, topology, {
+    seed,
+    ...(trace ? { sink: trace } : {}),
+    wallClock: () => performance.now(),
+    progress: (now, events) => progress.update(`${scenario.name} seed ${seed}: virtual ${formatMicros(now)}, ${fmtInt(events)} events`),
+  });
+  progress.done();
   const hash = configHash(scenario, topology);
   const result = buildResult(outcome, a.scenario, hash, a.mutant, a.swarm);
   const dir = a.out ?? join('reports', scenario.name, String(seed));

@@ -1,5 +1,6 @@
 import type { EventSink } from '../core/engine.js';
 import { createRng } from '../core/rng.js';
+import type { Micros } from '../core/units.js';
 import { Recorder } from '../check/checker.js';
 import { Traffic } from '../check/series.js';
 import { Discipline } from '../check/discipline.js';
@@ -15,6 +16,8 @@ export interface RunOptions {
   sink?: EventSink;
   /** a wall clock for wallMs; the simulation itself never reads one */
   wallClock?: () => number;
+  /** called every 250k events with the virtual time and events so far (a progress line) */
+  progress?: (now: Micros, events: number) => void;
 }
 
 export interface RunOutcome {
@@ -50,9 +53,10 @@ export function runScenario(s: Scenario, topology: Topology, o: RunOptions): Run
   timeline.restore = (node, chunk) => recorder.expectBack(node, chunk);
   world.start();
   let quiescent: boolean;
-  if (s.run.until === 'quiescent') quiescent = world.runUntilQuiescent(s.run.maxTime);
+  const tick = o.progress ? () => o.progress!(world.now, world.engine.processed) : undefined;
+  if (s.run.until === 'quiescent') quiescent = world.runUntilQuiescent(s.run.maxTime, tick);
   else {
-    world.runUntil(Math.min(s.run.until, s.run.maxTime));
+    world.runUntil(Math.min(s.run.until, s.run.maxTime), tick);
     quiescent = true;
   }
   const verdict = judge(world, recorder, discipline, {

@@ -102,16 +102,28 @@ export class World {
     for (const [a, b] of this.topology.conns) if (this.up[a] && this.up[b]) this.link(a, b);
   }
 
-  /** Runs until nothing is pending (the queue drained) or `maxTime`; true when quiescent. */
-  runUntilQuiescent(maxTime: Micros = Infinity): boolean {
-    this.engine.run(maxTime);
+  /**
+   * Runs until nothing is pending (the queue drained) or `maxTime`; true when quiescent. With `tick`, runs in
+   * slices of `every` events and calls it between them (slicing never changes the order of events).
+   */
+  runUntilQuiescent(maxTime: Micros = Infinity, tick?: () => void, every = 250_000): boolean {
+    this.runSliced(maxTime, tick, every);
     return this.engine.queue.size === 0;
   }
 
   /** Runs every event up to and including time `t`; the clock then reads `t`. */
-  runUntil(t: Micros): void {
-    this.engine.run(t);
+  runUntil(t: Micros, tick?: () => void, every = 250_000): void {
+    this.runSliced(t, tick, every);
     if (this.engine.now < t) this.engine.now = t;
+  }
+
+  private runSliced(until: Micros, tick: (() => void) | undefined, every: number): void {
+    if (!tick) return this.engine.run(until);
+    const q = this.engine.queue;
+    while (q.size > 0 && q.peekTime() <= until) {
+      this.engine.run(until, every);
+      tick();
+    }
   }
 
   /**
