@@ -6,6 +6,7 @@ import { Traffic } from '../check/series.js';
 import { Discipline } from '../check/discipline.js';
 import { judge, type Verdict } from '../check/verdict.js';
 import { World } from '../sim/world.js';
+import type { WorldObserver } from '../sim/observer.js';
 import type { Topology } from '../topology/topology.js';
 import type { Scenario } from './schema.js';
 import { Timeline } from './timeline.js';
@@ -16,6 +17,8 @@ export interface RunOptions {
   sink?: EventSink;
   /** a wall clock for wallMs; the simulation itself never reads one */
   wallClock?: () => number;
+  /** more observers of the world (added after the checker's own) */
+  observers?: WorldObserver[];
   /** called every 250k events with the virtual time and events so far (a progress line) */
   progress?: (now: Micros, events: number) => void;
 }
@@ -49,6 +52,7 @@ export function runScenario(s: Scenario, topology: Topology, o: RunOptions): Run
   world.observe(traffic);
   const discipline = new Discipline(world, s.protocol.neighbourhoodSize, s.protocol.syncWithinDepthOnly, s.protocol.batchSize);
   world.observe(discipline);
+  for (const ob of o.observers ?? []) world.observe(ob);
   const timeline = new Timeline(world, s, rng.fork('scenario'), traffic);
   timeline.restore = (node, chunk) => recorder.expectBack(node, chunk);
   world.start();
