@@ -66,7 +66,7 @@ export class Recorder implements WorldObserver {
     private readonly maxDuplicatesKept = 1000,
   ) {
     this.n = world.nodes.length;
-    this.pairs = Array.from({ length: this.n }, () => new IntTable());
+    this.pairs = Array.from({ length: this.n }, () => new IntTable(world.arena));
     this.holders = this.pairs.map((t) => new HeldChunks(t));
     this.storedAt = new StoredTimes(this.pairs, this.firstStored);
     if (maxDuplicatesKept === 0) this.arrival = undefined;

@@ -32,8 +32,11 @@ export class Discipline implements WorldObserver {
   readonly counts = { drop: 0, exclusion: 0, range: 0, offer: 0 };
   private readonly kad: Uint16Array;
   private readonly maxPo: Int32Array;
-  /** open GetRange per (client, server, bin, kind) key -> ruid */
-  private readonly open = new Map<number, number>();
+  /**
+   * per client: the open GetRange per (server, bin, kind) key -> ruid; one Map per client with small-integer
+   * keys, not one Map of (client, server, bin, kind): a 10k-node run keeps a million live ranges open
+   */
+  private readonly open: (Map<number, number> | undefined)[];
   /**
    * per client: ruid * n + server -> the open request, to close and check it on the answer (numeric keys,
    * not strings: this runs for every GetRange and every answer; exact, as ruid * n + server < 2^53)
@@ -45,8 +48,16 @@ export class Discipline implements WorldObserver {
   private readonly ids: IntTable[];
   /** each node's depth from `kad`, recomputed when its connections change (not on every store) */
   private readonly depth: Int32Array;
-  /** the chunks of the ChunkDelivery being dispatched, chunk -> sender; (node, from, ruid) identify it */
-  private readonly delivering = new Map<number, number>();
+  /** each node's row of `kad` */
+  private readonly kadOf: Uint16Array[];
+  /**
+   * the chunks of the ChunkDelivery being dispatched (node, from and ruid identify it), -1 once stored: a
+   * reused array, not a Map cleared per delivery (this runs for every chunk delivered); the node stores them
+   * in this order, so `deliveringNext` usually finds the next one at once
+   */
+  private readonly delivering: number[] = [];
+  private deliveringCount = 0;
+  private deliveringNext = 0;
   private deliveringNode = -1;
   private deliveringFrom = -1;
   private deliveringRuid = -1;
@@ -63,7 +74,9 @@ export class Discipline implements WorldObserver {
     this.maxPo = new Int32Array(n);
     this.binCounter = new Int32Array(n * BINS);
     this.byRuid = new Array<undefined>(n).fill(undefined);
-    this.ids = Array.from({ length: n }, () => new IntTable());
+    this.open = new Array<undefined>(n).fill(undefined);
+    this.kadOf = Array.from({ length: n }, (_, i) => this.kad.subarray(i * 257, i * 257 + 257));
+    this.ids = Array.from({ length: n }, () => new IntTable(world.arena));
     this.depth = new Int32Array(n);
   }
 
@@ -74,7 +87,7 @@ export class Discipline implements WorldObserver {
   disconnected(a: number, b: number, reason: string, t: Micros): void {
     this.count(a, b, -1);
     for (const [x, y] of [[a, b], [b, a]] as const) {
-      for (let bin = 0; bin < BINS; bin++) for (const live of [0, 1]) this.open.delete(this.key(x, y, bin, live));
+      for (let bin = 0; bin < BINS; bin++) for (const live of [0, 1]) this.open[x]?.delete(this.key(y, bin, live));
     }
     if (reason !== 'disconnected by scenario' && reason !== 'node stopped') {
       this.add({ kind: 'drop', node: a, at: t, detail: `nodes ${a} and ${b} dropped: ${reason}` });
@@ -84,12 +97,14 @@ export class Discipline implements WorldObserver {
   sent(from: number, to: number, m: Message, _bytes: number, t: Micros): void {
     if (m.type === MsgType.GetRange) {
       const live = m.to === LIVE ? 1 : 0;
-      const key = this.key(from, to, m.bin, live);
-      const prev = this.open.get(key);
+      const key = this.key(to, m.bin, live);
+      let opens = this.open[from];
+      if (!opens) this.open[from] = opens = new Map();
+      const prev = opens.get(key);
       if (prev !== undefined) {
         this.add({ kind: 'range', node: from, at: t, detail: `node ${from} sent a second ${live ? 'live' : 'history'} GetRange for SYNC|${m.bin} of node ${to} (ruid ${m.ruid}) while ruid ${prev} was unanswered` });
       }
-      this.open.set(key, m.ruid);
+      opens.set(key, m.ruid);
       let reqs = this.byRuid[from];
       if (!reqs) this.byRuid[from] = reqs = new Map();
       reqs.set(m.ruid * this.world.nodes.length + to, { key, from: m.from, to: m.to === LIVE ? Infinity : m.to });
@@ -99,19 +114,21 @@ export class Discipline implements WorldObserver {
       const req = reqs?.get(id);
       if (req === undefined) return;
       reqs!.delete(id);
-      if (this.open.get(req.key) === m.ruid) this.open.delete(req.key);
+      const opens = this.open[to]!;
+      if (opens.get(req.key) === m.ruid) opens.delete(req.key);
       if (m.type === MsgType.OfferedHashes) this.checkOffer(from, to, m.ruid, m.hashes, req.from, req.to, t);
     }
   }
 
   arrived(node: number, chunk: number, from: number, ruid: number): void {
     if (node !== this.deliveringNode || from !== this.deliveringFrom || ruid !== this.deliveringRuid) {
-      this.delivering.clear();
+      this.deliveringCount = 0;
+      this.deliveringNext = 0;
       this.deliveringNode = node;
       this.deliveringFrom = from;
       this.deliveringRuid = ruid;
     }
-    this.delivering.set(chunk, from);
+    this.delivering[this.deliveringCount++] = chunk;
   }
 
   private checkOffer(server: number, client: number, ruid: number, hashes: readonly number[], from: number, to: number, t: Micros): void {
@@ -132,11 +149,8 @@ export class Discipline implements WorldObserver {
     const w0 = this.world;
     const slot = node * BINS + po16(w0.topology.addrs.head(node), w0.chunks.head(chunk));
     this.ids[node]!.set(chunk, ++this.binCounter[slot]!);
-    if (node !== this.deliveringNode) return;
-    const from = this.delivering.get(chunk);
-    if (from === undefined) return;
-    this.delivering.delete(chunk);
-    const a = { from };
+    if (node !== this.deliveringNode || !this.takeDelivering(chunk)) return;
+    const a = { from: this.deliveringFrom };
     const w = this.world;
     const addrs = w.topology.addrs;
     const bin = po16(addrs.head(a.from), w.chunks.head(chunk));
@@ -148,18 +162,32 @@ export class Discipline implements WorldObserver {
     }
   }
 
+  /** Removes `chunk` from the delivery being dispatched; false when it is not (or no longer) in it. */
+  private takeDelivering(chunk: number): boolean {
+    const xs = this.delivering;
+    for (let k = 0; k < this.deliveringCount; k++) {
+      const i = (this.deliveringNext + k) % this.deliveringCount;
+      if (xs[i] !== chunk) continue;
+      xs[i] = -1;
+      if (i === this.deliveringNext) this.deliveringNext = (i + 1) % this.deliveringCount;
+      return true;
+    }
+    return false;
+  }
+
   private count(a: number, b: number, d: number): void {
     const addrs = this.world.topology.addrs;
     const po = po256(addrs, a, addrs, b);
     for (const x of [a, b]) {
       this.kad[x * 257 + po]! += d;
       if (d > 0 && po > this.maxPo[x]!) this.maxPo[x] = po;
-      this.depth[x] = depthFromBins(this.kad.subarray(x * 257, x * 257 + 257), this.maxPo[x]!, this.neighbourhoodSize);
+      this.depth[x] = depthFromBins(this.kadOf[x]!, this.maxPo[x]!, this.neighbourhoodSize);
     }
   }
 
-  private key(client: number, server: number, bin: number, live: number): number {
-    return ((client * this.world.nodes.length + server) * BINS + bin) * 2 + live;
+  /** key of a client's open range with `server` for (bin, kind) */
+  private key(server: number, bin: number, live: number): number {
+    return (server * BINS + bin) * 2 + live;
   }
 
   private add(b: Breach): void {

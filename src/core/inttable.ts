@@ -1,33 +1,39 @@
+import type { Int32Arena } from './arena.js';
+
 /**
  * A hash map from non-negative int32 keys to non-negative int32 values in one Int32Array: open addressing
  * with linear probing over [key, value] pairs, Fibonacci hashing, at most 3/4 full. It replaces a `Map` or
  * `Set` of chunk ids where there is one per node (a store's index, a recorder's holders): a `Map` entry
  * costs 30-40 bytes and a garbage-collected table, an entry here 8 bytes / load (about 14).
  *
- * Iteration (`forEach`) is in slot order, not insertion order: use it only where order does not matter.
+ * With an arena the pairs live in arena blocks (recycled as tables grow); without one, in a typed array of
+ * the table's own. Iteration (`forEach`) is in slot order, not insertion order: use it only where order does
+ * not matter.
  */
 export class IntTable {
-  /** [key, value] pairs; key EMPTY or DELETED marks a free pair */
-  private data: Int32Array;
-  private bits: number;
+  /** [key, value] pairs at mem[base ..]; key EMPTY or DELETED marks a free pair */
+  private mem: Int32Array;
+  private base = 0;
+  /** the arena block holding the pairs, or -1 */
+  private handle = -1;
+  private bits = 3;
   /** live keys */
   size = 0;
   /** live + deleted pairs (deleted ones still lengthen probes until the next resize) */
   private filled = 0;
 
-  constructor(capacity = 8) {
-    this.bits = 3;
-    while (1 << this.bits < capacity) this.bits++;
-    this.data = new Int32Array(2 << this.bits).fill(EMPTY);
+  constructor(private readonly arena?: Int32Arena) {
+    this.mem = this.allocate(this.bits);
   }
 
   /** The value of `key`, or -1 when absent. */
   get(key: number): number {
-    const d = this.data;
+    const d = this.mem;
+    const base = this.base;
     const mask = (1 << this.bits) - 1;
     for (let i = hash(key, this.bits); ; i = (i + 1) & mask) {
-      const k = d[2 * i]!;
-      if (k === key) return d[2 * i + 1]!;
+      const k = d[base + 2 * i]!;
+      if (k === key) return d[base + 2 * i + 1]!;
       if (k === EMPTY) return -1;
     }
   }
@@ -46,16 +52,40 @@ export class IntTable {
     return this.put(key, value, false);
   }
 
+  /** Removes `key`; returns its value, or -1 when it was absent. */
+  delete(key: number): number {
+    const d = this.mem;
+    const base = this.base;
+    const mask = (1 << this.bits) - 1;
+    for (let i = hash(key, this.bits); ; i = (i + 1) & mask) {
+      const k = d[base + 2 * i]!;
+      if (k === key) {
+        d[base + 2 * i] = DELETED;
+        this.size--;
+        return d[base + 2 * i + 1]!;
+      }
+      if (k === EMPTY) return -1;
+    }
+  }
+
+  /** Every (key, value), in slot order. */
+  forEach(f: (key: number, value: number) => void): void {
+    const d = this.mem;
+    const end = this.base + (2 << this.bits);
+    for (let i = this.base; i < end; i += 2) if (d[i]! >= 0) f(d[i]!, d[i + 1]!);
+  }
+
   private put(key: number, value: number, overwrite: boolean): number {
     if (!(key >= 0 && value >= 0)) throw new Error(`assertion failed: IntTable keys and values are non-negative (${key}, ${value})`);
-    const d = this.data;
+    const d = this.mem;
+    const base = this.base;
     const mask = (1 << this.bits) - 1;
     let free = -1;
     for (let i = hash(key, this.bits); ; i = (i + 1) & mask) {
-      const k = d[2 * i]!;
+      const k = d[base + 2 * i]!;
       if (k === key) {
-        const old = d[2 * i + 1]!;
-        if (overwrite) d[2 * i + 1] = value;
+        const old = d[base + 2 * i + 1]!;
+        if (overwrite) d[base + 2 * i + 1] = value;
         return old;
       }
       if (k === DELETED && free < 0) free = i;
@@ -64,8 +94,8 @@ export class IntTable {
           free = i;
           this.filled++;
         }
-        d[2 * free] = key;
-        d[2 * free + 1] = value;
+        d[base + 2 * free] = key;
+        d[base + 2 * free + 1] = value;
         this.size++;
         if (this.filled * 4 > 3 << this.bits) this.resize();
         return -1;
@@ -73,35 +103,41 @@ export class IntTable {
     }
   }
 
-  /** Removes `key`; returns its value, or -1 when it was absent. */
-  delete(key: number): number {
-    const d = this.data;
-    const mask = (1 << this.bits) - 1;
-    for (let i = hash(key, this.bits); ; i = (i + 1) & mask) {
-      const k = d[2 * i]!;
-      if (k === key) {
-        d[2 * i] = DELETED;
-        this.size--;
-        return d[2 * i + 1]!;
-      }
-      if (k === EMPTY) return -1;
-    }
-  }
-
-  /** Every (key, value), in slot order. */
-  forEach(f: (key: number, value: number) => void): void {
-    const d = this.data;
-    for (let i = 0; i < d.length; i += 2) if (d[i]! >= 0) f(d[i]!, d[i + 1]!);
-  }
-
   /** Doubles the capacity (or rebuilds at the same size when mostly deleted pairs filled it). */
   private resize(): void {
-    const old = this.data;
+    const old = this.mem;
+    const oldBase = this.base;
+    const oldEnd = oldBase + (2 << this.bits);
+    const oldHandle = this.handle;
+    const oldBits = this.bits;
     if (this.size * 2 > this.filled) this.bits++;
-    this.data = new Int32Array(2 << this.bits).fill(EMPTY);
-    this.size = 0;
-    this.filled = 0;
-    for (let i = 0; i < old.length; i += 2) if (old[i]! >= 0) this.put(old[i]!, old[i + 1]!, false);
+    const d = (this.mem = this.allocate(this.bits));
+    const base = this.base;
+    const mask = (1 << this.bits) - 1;
+    this.filled = this.size;
+    for (let j = oldBase; j < oldEnd; j += 2) {
+      const key = old[j]!;
+      if (key < 0) continue;
+      let i = hash(key, this.bits);
+      while (d[base + 2 * i] !== EMPTY) i = (i + 1) & mask;
+      d[base + 2 * i] = key;
+      d[base + 2 * i + 1] = old[j + 1]!;
+    }
+    if (oldHandle >= 0) this.arena!.release(oldHandle, oldBits + 1);
+  }
+
+  /** Storage for 2^bits pairs, all empty; sets base and handle. */
+  private allocate(bits: number): Int32Array {
+    const ints = 2 << bits;
+    if (!this.arena) {
+      this.base = 0;
+      return new Int32Array(ints).fill(EMPTY);
+    }
+    this.handle = this.arena.alloc(bits + 1);
+    this.base = this.arena.offset(this.handle);
+    const mem = this.arena.slab(this.handle);
+    mem.fill(EMPTY, this.base, this.base + ints);
+    return mem;
   }
 }
 

@@ -2,58 +2,111 @@ import type { Micros } from './units.js';
 
 /** FIFO lanes a queue keeps besides its heap (one per distinct timer delay; see `addLane`). */
 const MAX_LANES = 8;
+/** events per lane page */
+const PAGE = 4096;
+
+/** One page of a lane: its events as columns (41 bytes an event, against 52 for a heap slot). */
+class LanePage {
+  readonly times = new Float64Array(PAGE);
+  readonly seqs = new Float64Array(PAGE);
+  readonly kinds = new Uint8Array(PAGE);
+  readonly as = new Int32Array(PAGE);
+  readonly bs = new Int32Array(PAGE);
+  readonly cs = new Float64Array(PAGE);
+  readonly payloads = new Array<unknown>(PAGE).fill(undefined);
+}
 
 /**
- * A sorted FIFO of event slots: a ring buffer. Every event pushed with one fixed delay arrives in
- * (time, sequence) order, because the clock never goes back and sequence numbers only grow, so such events
- * need no heap: appending keeps the lane sorted, and its head is its earliest event.
+ * A sorted FIFO of events, in pages. Every event pushed with one fixed delay arrives in (time, sequence)
+ * order, because the clock never goes back and sequence numbers only grow, so such events need no heap:
+ * appending keeps the lane sorted, and its head is its earliest event. Most events of a run are timers of a
+ * few fixed delays, and most of those are stale when they fire (batch timeouts re-armed for every collected
+ * hash; a large run has tens of millions pending at once), so they are stored compactly and read in order.
  */
 class Lane {
-  slots = new Int32Array(64);
-  head = 0;
+  /** pages from head to tail: events [head, tail) of pages[first..] */
+  private pages: LanePage[] = [new LanePage()];
+  private first = 0;
+  private head = 0;
+  private tail = 0;
+  private spare: LanePage | undefined;
   count = 0;
   lastTime = -Infinity;
+  /** the head event's time and sequence (Infinity when empty), kept here so choosing the next event reads no page */
+  headTime = Infinity;
+  headSeq = Infinity;
 
-  push(slot: number, time: Micros): void {
-    if (this.count === this.slots.length) {
-      const bigger = new Int32Array(this.slots.length * 2);
-      for (let i = 0; i < this.count; i++) bigger[i] = this.slots[(this.head + i) & (this.slots.length - 1)]!;
-      this.slots = bigger;
-      this.head = 0;
+  push(time: Micros, seq: number, kind: number, a: number, b: number, c: number, payload: unknown): void {
+    if (this.tail === PAGE) {
+      this.pages.push(this.spare ?? new LanePage());
+      this.spare = undefined;
+      this.tail = 0;
     }
-    this.slots[(this.head + this.count) & (this.slots.length - 1)] = slot;
-    this.count++;
+    const p = this.pages[this.pages.length - 1]!;
+    const i = this.tail++;
+    p.times[i] = time;
+    p.seqs[i] = seq;
+    p.kinds[i] = kind;
+    p.as[i] = a;
+    p.bs[i] = b;
+    p.cs[i] = c;
+    p.payloads[i] = payload;
+    if (this.count++ === 0) {
+      this.headTime = time;
+      this.headSeq = seq;
+    }
     this.lastTime = time;
   }
 
+  /** The head page and the head's index in it (only while count > 0). */
+  headPage(): LanePage {
+    return this.pages[this.first]!;
+  }
+
+  headIndex(): number {
+    return this.head;
+  }
+
+  /** Drops the head event (its payload reference is released). */
   shift(): void {
-    this.head = (this.head + 1) & (this.slots.length - 1);
+    let p = this.pages[this.first]!;
+    p.payloads[this.head] = undefined;
     this.count--;
+    if (++this.head === PAGE) {
+      // the head page is used up: recycle it, and now and then trim the page list
+      this.spare = p;
+      this.first++;
+      this.head = 0;
+      if (this.first >= 64) {
+        this.pages = this.pages.slice(this.first);
+        this.first = 0;
+      }
+      p = this.pages[this.first]!;
+    }
+    if (this.count === 0) this.headTime = this.headSeq = Infinity;
+    else {
+      this.headTime = p.times[this.head]!;
+      this.headSeq = p.seqs[this.head]!;
+    }
   }
 }
 
 /**
- * The pending events ordered by (time, insertion sequence): a binary min-heap plus up to 8 FIFO lanes,
- * over a struct of typed arrays with recycled slots (pushing and popping allocate nothing once the arrays
- * have grown). An event is a kind (small integer), three integer arguments and an optional payload reference.
- * `pop()` loads the earliest event of all (the least of the heap's top and the lanes' heads) into the public
- * registers `time/seq/kind/a/b/c/payload`, so the order is exactly that of one heap over all events.
- *
- * Why lanes: most events of a run are timers with a handful of fixed delays (batch timeouts re-armed for
- * every collected hash), and most of those are stale when they fire. Kept in lanes they cost O(1) to push
- * and pop instead of O(log n) sifts through a heap of hundreds of thousands.
+ * The pending events ordered by (time, insertion sequence): a binary min-heap over a struct of typed arrays
+ * with recycled slots (pushing and popping allocate nothing once the arrays have grown), plus up to 8 FIFO
+ * lanes (see Lane). An event is a kind (small integer), three integer arguments and an optional payload
+ * reference. `pop()` loads the earliest event of all (the least of the heap's top and the lanes' heads) into
+ * the public registers `time/seq/kind/a/b/c/payload`, so the order is exactly that of one heap over all events;
+ * a lane event costs O(1) to push and pop instead of O(log n) sifts through a heap of millions.
  */
 export class EventQueue {
   private cap: number;
-  private times: Float64Array;
-  private seqs: Float64Array;
-  private kinds: Int32Array;
-  private as: Int32Array;
-  private bs: Int32Array;
-  private cs: Float64Array;
-  private payloads: unknown[];
-  private heap: Int32Array;
+  /** the heap, 4-ary, keys inline: [time, seq, slot] per position, so sifting reads no other array */
+  private heap: Float64Array;
   private heapSize = 0;
+  /** per slot [kind, a, b, c]: one cache line for what the popped event carries */
+  private recs: Float64Array;
+  private payloads: unknown[];
   private free: Int32Array;
   private freeTop = 0;
   private used = 0;
@@ -72,14 +125,9 @@ export class EventQueue {
 
   constructor(initial = 1024) {
     this.cap = initial;
-    this.times = new Float64Array(initial);
-    this.seqs = new Float64Array(initial);
-    this.kinds = new Int32Array(initial);
-    this.as = new Int32Array(initial);
-    this.bs = new Int32Array(initial);
-    this.cs = new Float64Array(initial);
+    this.heap = new Float64Array(3 * initial);
+    this.recs = new Float64Array(4 * initial);
     this.payloads = new Array<unknown>(initial).fill(undefined);
-    this.heap = new Int32Array(initial);
     this.free = new Int32Array(initial);
   }
 
@@ -95,23 +143,27 @@ export class EventQueue {
    * earlier than the lane's last), else it goes to the heap: where an event waits never changes the order.
    */
   push(time: Micros, kind: number, a: number, b: number, c: number, payload?: unknown, lane = -1): void {
+    const l = lane >= 0 ? this.lanes[lane] : undefined;
+    if (l !== undefined && time >= l.lastTime && kind >= 0 && kind < 256) {
+      l.push(time, this.nextSeq++, kind, a, b, c, payload);
+      this.size++;
+      return;
+    }
     let slot: number;
     if (this.freeTop > 0) slot = this.free[--this.freeTop]!;
     else {
       if (this.used === this.cap) this.grow();
       slot = this.used++;
     }
-    this.times[slot] = time;
-    this.seqs[slot] = this.nextSeq++;
-    this.kinds[slot] = kind;
-    this.as[slot] = a;
-    this.bs[slot] = b;
-    this.cs[slot] = c;
+    const r = this.recs;
+    // kind, a and b are int32 (as the lanes' Int32Arrays keep them), c is any number
+    r[4 * slot] = kind | 0;
+    r[4 * slot + 1] = a | 0;
+    r[4 * slot + 2] = b | 0;
+    r[4 * slot + 3] = c;
     this.payloads[slot] = payload;
     this.size++;
-    const l = lane >= 0 ? this.lanes[lane] : undefined;
-    if (l !== undefined && time >= l.lastTime) l.push(slot, time);
-    else this.siftUp(this.heapSize++, slot);
+    this.siftUp(this.heapSize++, time, this.nextSeq++, slot);
   }
 
   /** Removes the earliest event into the registers; false when empty. */
@@ -122,31 +174,42 @@ export class EventQueue {
   /** Removes the earliest event into the registers if its time is at most `until`; false otherwise. */
   popUntil(until: Micros): boolean {
     if (this.size === 0) return false;
-    let slot = this.heapSize > 0 ? this.heap[0]! : -1;
+    const h = this.heap;
+    let t = this.heapSize > 0 ? h[0]! : Infinity;
+    let sq = this.heapSize > 0 ? h[1]! : Infinity;
     let from: Lane | undefined;
     const lanes = this.lanes;
     for (let i = 0; i < lanes.length; i++) {
       const l = lanes[i]!;
-      if (l.count === 0) continue;
-      const s = l.slots[l.head]!;
-      if (slot < 0 || this.less(s, slot)) {
-        slot = s;
+      if (l.headTime < t || (l.headTime === t && l.headSeq < sq)) {
+        t = l.headTime;
+        sq = l.headSeq;
         from = l;
       }
     }
-    if (this.times[slot]! > until) return false;
-    if (from !== undefined) from.shift();
-    else {
-      const last = this.heap[--this.heapSize]!;
-      if (this.heapSize > 0) this.siftDown(0, last);
-    }
+    if (t > until) return false;
     this.size--;
-    this.time = this.times[slot]!;
-    this.seq = this.seqs[slot]!;
-    this.kind = this.kinds[slot]!;
-    this.a = this.as[slot]!;
-    this.b = this.bs[slot]!;
-    this.c = this.cs[slot]!;
+    this.time = t;
+    this.seq = sq;
+    if (from !== undefined) {
+      const p = from.headPage();
+      const i = from.headIndex();
+      this.kind = p.kinds[i]!;
+      this.a = p.as[i]!;
+      this.b = p.bs[i]!;
+      this.c = p.cs[i]!;
+      this.payload = p.payloads[i];
+      from.shift();
+      return true;
+    }
+    const slot = h[2]!;
+    const n = --this.heapSize;
+    if (n > 0) this.siftDown(h[3 * n]!, h[3 * n + 1]!, h[3 * n + 2]!);
+    const r = this.recs;
+    this.kind = r[4 * slot]!;
+    this.a = r[4 * slot + 1]!;
+    this.b = r[4 * slot + 2]!;
+    this.c = r[4 * slot + 3]!;
     this.payload = this.payloads[slot];
     this.payloads[slot] = undefined;
     this.free[this.freeTop++] = slot;
@@ -155,65 +218,71 @@ export class EventQueue {
 
   /** Time of the earliest event, or Infinity. */
   peekTime(): Micros {
-    let t = this.heapSize === 0 ? Infinity : this.times[this.heap[0]!]!;
-    for (const l of this.lanes) if (l.count > 0 && this.times[l.slots[l.head]!]! < t) t = this.times[l.slots[l.head]!]!;
+    let t = this.heapSize > 0 ? this.heap[0]! : Infinity;
+    for (const l of this.lanes) if (l.headTime < t) t = l.headTime;
     return t;
   }
 
-  private less(x: number, y: number): boolean {
-    const tx = this.times[x]!;
-    const ty = this.times[y]!;
-    return tx < ty || (tx === ty && this.seqs[x]! < this.seqs[y]!);
-  }
-
-  private siftUp(pos: number, slot: number): void {
-    const heap = this.heap;
+  /** Moves up from position `pos` the entry (time, seq, slot). */
+  private siftUp(pos: number, time: Micros, seq: number, slot: number): void {
+    const h = this.heap;
     while (pos > 0) {
-      const parent = (pos - 1) >> 1;
-      const p = heap[parent]!;
-      if (!this.less(slot, p)) break;
-      heap[pos] = p;
+      const parent = (pos - 1) >> 2;
+      const pt = h[3 * parent]!;
+      if (pt < time || (pt === time && h[3 * parent + 1]! < seq)) break;
+      h[3 * pos] = pt;
+      h[3 * pos + 1] = h[3 * parent + 1]!;
+      h[3 * pos + 2] = h[3 * parent + 2]!;
       pos = parent;
     }
-    heap[pos] = slot;
+    h[3 * pos] = time;
+    h[3 * pos + 1] = seq;
+    h[3 * pos + 2] = slot;
   }
 
-  private siftDown(pos: number, slot: number): void {
-    const heap = this.heap;
+  /** Moves down from the root the entry (time, seq, slot) that replaces it. */
+  private siftDown(time: Micros, seq: number, slot: number): void {
+    const h = this.heap;
     const n = this.heapSize;
+    let pos = 0;
     for (;;) {
-      let child = 2 * pos + 1;
-      if (child >= n) break;
-      const right = child + 1;
-      if (right < n && this.less(heap[right]!, heap[child]!)) child = right;
-      const c = heap[child]!;
-      if (!this.less(c, slot)) break;
-      heap[pos] = c;
-      pos = child;
+      const first = 4 * pos + 1;
+      if (first >= n) break;
+      // the least of up to four children
+      let best = first;
+      let bt = h[3 * first]!;
+      let bs = h[3 * first + 1]!;
+      const last = Math.min(first + 4, n);
+      for (let c = first + 1; c < last; c++) {
+        const ct = h[3 * c]!;
+        if (ct < bt || (ct === bt && h[3 * c + 1]! < bs)) {
+          best = c;
+          bt = ct;
+          bs = h[3 * c + 1]!;
+        }
+      }
+      if (time < bt || (time === bt && seq < bs)) break;
+      h[3 * pos] = bt;
+      h[3 * pos + 1] = bs;
+      h[3 * pos + 2] = h[3 * best + 2]!;
+      pos = best;
     }
-    heap[pos] = slot;
+    h[3 * pos] = time;
+    h[3 * pos + 1] = seq;
+    h[3 * pos + 2] = slot;
   }
 
   private grow(): void {
     const cap = this.cap * 2;
-    const f64 = (old: Float64Array) => {
-      const x = new Float64Array(cap);
-      x.set(old);
-      return x;
-    };
-    const i32 = (old: Int32Array) => {
-      const x = new Int32Array(cap);
-      x.set(old);
-      return x;
-    };
-    this.times = f64(this.times);
-    this.seqs = f64(this.seqs);
-    this.cs = f64(this.cs);
-    this.kinds = i32(this.kinds);
-    this.as = i32(this.as);
-    this.bs = i32(this.bs);
-    this.heap = i32(this.heap);
-    this.free = i32(this.free);
+    const heap = new Float64Array(3 * cap);
+    heap.set(this.heap);
+    this.heap = heap;
+    const recs = new Float64Array(4 * cap);
+    recs.set(this.recs);
+    this.recs = recs;
+    const free = new Int32Array(cap);
+    free.set(this.free);
+    this.free = free;
     for (let i = this.cap; i < cap; i++) this.payloads.push(undefined);
     this.cap = cap;
   }

@@ -13,21 +13,29 @@ export class Intervals {
     if (s < this.start) s = this.start;
     if (e < this.start || e < s) return;
     const r = this.ranges;
-    const out: number[] = [];
+    // ranges [0, i) lie wholly before [s, e]; [i, j) overlap or touch it and merge into [ns, ne]; [j, ..) follow
     let i = 0;
-    while (i < r.length && r[i + 1]! + 1 < s) {
-      out.push(r[i]!, r[i + 1]!);
-      i += 2;
-    }
+    while (i < r.length && r[i + 1]! + 1 < s) i += 2;
     let ns = s;
     let ne = e;
-    while (i < r.length && r[i]! <= ne + 1) {
-      if (r[i]! < ns) ns = r[i]!;
-      if (r[i + 1]! > ne) ne = r[i + 1]!;
-      i += 2;
+    let j = i;
+    while (j < r.length && r[j]! <= ne + 1) {
+      if (r[j]! < ns) ns = r[j]!;
+      if (r[j + 1]! > ne) ne = r[j + 1]!;
+      j += 2;
     }
-    out.push(ns, ne);
-    while (i < r.length) out.push(r[i]!, r[i + 1]!), (i += 2);
+    // Memory: a 10k-node run keeps millions of these, so no growable arrays. The usual case (the merge
+    // replaces one range, e.g. the synced prefix grows) updates in place; otherwise an exact-size array.
+    if (j === i + 2) {
+      r[i] = ns;
+      r[i + 1] = ne;
+      return;
+    }
+    const out = new Array<number>(i + 2 + r.length - j);
+    for (let k = 0; k < i; k++) out[k] = r[k]!;
+    out[i] = ns;
+    out[i + 1] = ne;
+    for (let k = j; k < r.length; k++) out[k - j + i + 2] = r[k]!;
     this.ranges = out;
   }
 

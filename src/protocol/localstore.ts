@@ -1,3 +1,4 @@
+import type { Int32Arena } from '../core/arena.js';
 import { IntTable } from '../core/inttable.js';
 import { MAX_PO, po16 } from '../topology/address.js';
 
@@ -9,16 +10,67 @@ export interface StoreObserver {
   removed(node: number, chunk: number): void;
 }
 
-/** The first 32-bit word of every chunk address, by chunk id; the array may be replaced as it grows. */
+/**
+ * The first 32-bit word of every chunk address, by chunk id (the array may be replaced as it grows), and the
+ * world's memory arena the stores keep their tables in (optional: a store without one uses typed arrays).
+ */
 export interface ChunkHeads {
   heads: Uint32Array;
+  readonly arena?: Int32Arena;
 }
 
-/** One bin of the pull index: binId -> chunk (binId = position + 1, -1 where removed). */
+/**
+ * One bin of the pull index: binId -> chunk (binId = position + 1, -1 where removed), growable, in Int32
+ * memory: 4 bytes a chunk, not a JS array's 8 (a 10k-node run stores tens of millions of chunks), and with
+ * an arena its growth allocates no ArrayBuffer.
+ */
 class Bin {
-  chunks: number[] = [];
+  /** chunks at mem[base .. base + length) */
+  private mem: Int32Array = EMPTY;
+  private base = 0;
+  private handle = -1;
+  private k = -1;
+  length = 0;
   cursor = 0;
+
+  constructor(private readonly arena: Int32Arena | undefined) {}
+
+  get(i: number): number {
+    return this.mem[this.base + i]!;
+  }
+
+  set(i: number, chunk: number): void {
+    this.mem[this.base + i] = chunk;
+  }
+
+  push(chunk: number): void {
+    if (this.length === (this.k < 0 ? 0 : 1 << this.k)) this.grow();
+    this.mem[this.base + this.length++] = chunk;
+  }
+
+  private grow(): void {
+    const k = Math.max(3, this.k + 1);
+    const old = this.mem.subarray(this.base, this.base + this.length);
+    const a = this.arena;
+    if (a) {
+      const h = a.alloc(k);
+      const mem = a.slab(h);
+      mem.set(old, a.offset(h));
+      if (this.handle >= 0) a.release(this.handle, this.k);
+      this.mem = mem;
+      this.base = a.offset(h);
+      this.handle = h;
+    } else {
+      const mem = new Int32Array(1 << k);
+      mem.set(old);
+      this.mem = mem;
+      this.base = 0;
+    }
+    this.k = k;
+  }
 }
+
+const EMPTY = new Int32Array(0);
 
 /**
  * A node's localstore pull index (PROTOCOL.md §3): 17 bins by capped PO to the node, per-bin IDs from 1,
@@ -26,9 +78,9 @@ class Bin {
  * Chunks are integer ids; `chunks.heads[c]` is the first 32-bit word of chunk c's address.
  */
 export class Localstore {
-  private readonly bins: Bin[] = Array.from({ length: BINS }, () => new Bin());
+  private readonly bins: Bin[];
   /** chunk -> binId, in an IntTable rather than a Map: a 10k-node run keeps tens of millions (docs/bench.md) */
-  private readonly index = new IntTable();
+  private readonly index: IntTable;
   size = 0;
 
   constructor(
@@ -36,7 +88,10 @@ export class Localstore {
     readonly head: number,
     private readonly chunks: ChunkHeads,
     private readonly observer: StoreObserver | undefined,
-  ) {}
+  ) {
+    this.bins = Array.from({ length: BINS }, () => new Bin(chunks.arena));
+    this.index = new IntTable(chunks.arena);
+  }
 
   binOf(chunk: number): number {
     return po16(this.head, this.chunks.heads[chunk]!);
@@ -50,9 +105,9 @@ export class Localstore {
   put(chunk: number): number {
     const bin = this.binOf(chunk);
     const b = this.bins[bin]!;
-    const id = b.chunks.length + 1;
+    const id = b.length + 1;
     if (this.index.add(chunk, id) >= 0) return 0;
-    b.chunks.push(chunk);
+    b.push(chunk);
     b.cursor = id;
     this.size++;
     this.observer?.stored(this.node, chunk, bin, id);
@@ -64,9 +119,9 @@ export class Localstore {
     const id = this.index.delete(chunk);
     if (id < 0) return false;
     const b = this.bins[this.binOf(chunk)]!;
-    b.chunks[id - 1] = -1;
+    b.set(id - 1, -1);
     this.size--;
-    while (b.cursor > 0 && b.chunks[b.cursor - 1] === -1) b.cursor--;
+    while (b.cursor > 0 && b.get(b.cursor - 1) === -1) b.cursor--;
     this.observer?.removed(this.node, chunk);
     return true;
   }
@@ -78,19 +133,19 @@ export class Localstore {
 
   /** The counter: the last bin ID ever assigned in the bin. */
   lastId(bin: number): number {
-    return this.bins[bin]!.chunks.length;
+    return this.bins[bin]!.length;
   }
 
   /** The chunk at a bin ID, or -1 for a gap or an ID not yet assigned. */
   at(bin: number, id: number): number {
-    const xs = this.bins[bin]!.chunks;
-    return id >= 1 && id <= xs.length ? xs[id - 1]! : -1;
+    const b = this.bins[bin]!;
+    return id >= 1 && id <= b.length ? b.get(id - 1) : -1;
   }
 
   /** All chunks present, bin by bin in ID order. */
   list(): number[] {
     const out: number[] = [];
-    for (const b of this.bins) for (const c of b.chunks) if (c >= 0) out.push(c);
+    for (const b of this.bins) for (let i = 0; i < b.length; i++) if (b.get(i) >= 0) out.push(b.get(i));
     return out;
   }
 }

@@ -92,16 +92,19 @@ export class Peer {
   readonly initTimer: PeerTimer;
   readonly signalTimer: PeerTimer;
   // client
-  /** streamCursors: cursor per bin, -1 = not subscribed */
-  readonly cursors = new Float64Array(BINS).fill(-1);
+  /** streamCursors: cursor per bin, -1 = not subscribed (a plain array: half a Float64Array's memory per peer) */
+  readonly cursors: number[] = new Array<number>(BINS).fill(-1);
   readonly wants = new Map<number, Want>();
   /** clientOpenGetRange: the open want per (bin, kind) */
   readonly clientOpen: (Want | undefined)[] = new Array<Want | undefined>(BINS * 2).fill(undefined);
   // server
   readonly offers = new Map<number, Offer>();
-  /** serverOpenGetRange: a GetRange is being served per (bin, kind) */
-  readonly serverOpen = new Uint8Array(BINS * 2);
-  readonly collectors = new Set<Collector>();
+  /**
+   * serverOpenGetRange: a GetRange is being served per (bin, kind), as one bit per bin in two words (history,
+   * live) rather than a typed array: a 10k-node network has 600k peers (docs/bench.md)
+   */
+  private servingHistory = 0;
+  private servingLive = 0;
 
   constructor(
     node: SyncNode,
@@ -115,5 +118,16 @@ export class Peer {
   ) {
     this.initTimer = new PeerTimer(node, this, false);
     this.signalTimer = new PeerTimer(node, this, true);
+  }
+
+  /** serverOpenGetRange[key], key = rangeKey(bin, live) */
+  isServing(key: number): boolean {
+    return (((key & 1 ? this.servingLive : this.servingHistory) >>> (key >> 1)) & 1) === 1;
+  }
+
+  setServing(key: number, on: boolean): void {
+    const bit = 1 << (key >> 1);
+    if (key & 1) this.servingLive = on ? this.servingLive | bit : this.servingLive & ~bit;
+    else this.servingHistory = on ? this.servingHistory | bit : this.servingHistory & ~bit;
   }
 }

@@ -24,14 +24,13 @@ export class Server {
     const node = this.node;
     const live = m.to === LIVE;
     const key = rangeKey(m.bin, live);
-    if (peer.serverOpen[key] && !node.mutant('2113')) {
+    if (peer.isServing(key) && !node.mutant('2113')) {
       if (node.opts.streamState) node.send(peer, { type: MsgType.StreamState, ruid: m.ruid, bin: m.bin, live, code: STATE_BUSY });
       return;
     }
-    peer.serverOpen[key] = 1;
+    peer.setServing(key, true);
     if (!(m.bin >= 0 && m.bin < BINS)) return node.drop(peer, `GetRange: bad stream key ${m.bin}`);
     const col = new Collector(node, peer, m.ruid, m.bin, m.from, m.to, live);
-    peer.collectors.add(col);
     this.scan(col);
   }
 
@@ -82,11 +81,10 @@ export class Server {
     const peer = col.peer;
     col.done = true;
     col.token++;
-    peer.collectors.delete(col);
     const key = rangeKey(col.bin, col.live);
     if (col.hashes.length === 0) {
       node.send(peer, { type: MsgType.OfferedHashes, ruid: col.ruid, lastIndex: col.live ? col.from : col.to, hashes: [] });
-      if (!node.latent('L1')) peer.serverOpen[key] = 0;
+      if (!node.latent('L1')) peer.setServing(key, false);
       return;
     }
     if (node.opts.roundtrip) {
@@ -96,7 +94,7 @@ export class Server {
       this.deliver(peer, col.ruid, col.hashes);
       node.send(peer, { type: MsgType.BatchDone, ruid: col.ruid, lastIndex: col.last });
     }
-    peer.serverOpen[key] = 0;
+    peer.setServing(key, false);
   }
 
   onWantedHashes(peer: Peer, m: WantedHashes): void {

@@ -1,3 +1,4 @@
+import { Int32Arena } from '../core/arena.js';
 import { Engine } from '../core/engine.js';
 import type { Rng } from '../core/rng.js';
 import type { Micros } from '../core/units.js';
@@ -40,7 +41,9 @@ export class World {
   readonly up: boolean[];
   readonly paused: boolean[];
   readonly chunks = new AddressTable(1024);
-  readonly chunkHeads = { heads: new Uint32Array(1024) };
+  /** Int32 memory the stores and checkers keep their per-node tables in (they grow without ArrayBuffers) */
+  readonly arena = new Int32Arena();
+  readonly chunkHeads = { heads: new Uint32Array(1024), arena: this.arena };
   /** connections the topology (and scenario connects) want; redial restores these */
   private readonly wanted = new Set<number>();
   private readonly conns = new Map<number, Conn>();
@@ -313,18 +316,23 @@ export class World {
   }
 
   private send(from: number, to: number, msg: Message): void {
-    const conn = this.conns.get(this.key(from, to));
+    const key = this.key(from, to);
+    const conn = this.conns.get(key);
     if (!conn) return; // the peer is gone: nothing is sent
     const bytes = wireSize(msg);
     const ch = from === conn.a ? conn.ab : conn.ba;
-    const at = transit(this.engine.now, bytes, ch, this.linkModels.get(this.key(from, to)) ?? this.defaultModel, this.netRng);
+    // hot path: most runs set no per-pair link model, so skip the lookup while there is none
+    const model = this.linkModels.size === 0 ? this.defaultModel : (this.linkModels.get(key) ?? this.defaultModel);
+    const at = transit(this.engine.now, bytes, ch, model, this.netRng);
     for (const o of this.observers) o.sent?.(from, to, msg, bytes, this.now);
     this.engine.at(at, this.K_DELIVER, from, to, conn.epoch * 8 + msg.type, msg);
   }
 
   private deliver(from: number, to: number, epoch: number, msg: Message): void {
-    const conn = this.conns.get(this.key(from, to));
-    if (!conn || conn.epoch !== epoch) return; // sent on a connection that has since gone down
+    // The receiver's record of the peer stands for the connection (link and unlink keep the two in step) and
+    // is what receive() reads next anyway: one lookup instead of another in the large conns Map.
+    const peer = this.nodes[to]!.peers.get(from);
+    if (!peer || peer.epoch !== epoch) return; // sent on a connection that has since gone down
     this.lastActive = this.engine.now;
     if (this.paused[to]) {
       this.held[to]!.push({ from, to, epoch, msg });
@@ -337,7 +345,9 @@ export class World {
   }
 
   private emit(kind: 'stored' | 'removed', node: number, chunk: number): void {
-    for (const o of this.observers) o[kind]?.(node, chunk, this.now);
+    // a named call, not o[kind]: this runs for every chunk stored, and a keyed lookup by a variable name is slow
+    if (kind === 'stored') for (const o of this.observers) o.stored?.(node, chunk, this.now);
+    else for (const o of this.observers) o.removed?.(node, chunk, this.now);
   }
 
   private key(a: number, b: number): number {
