@@ -1,9 +1,8 @@
 // The benchmark cases. Each runs in its own process (bench.ts spawns one per case), so the peak RSS a case
 // reports is its own. Nothing here asserts on time: the figures are printed, never compared with a limit.
 import { existsSync } from 'node:fs';
-import { dirname, join } from 'node:path';
+import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
-import { fileURLToPath } from 'node:url';
 import { judge } from '../src/check/verdict.js';
 import { Engine } from '../src/core/engine.js';
 import { runScenario } from '../src/scenario/runner.js';
@@ -11,6 +10,7 @@ import { parseScenario } from '../src/scenario/schema.js';
 import { generateTopology } from '../src/topology/generate.js';
 import { loadSnapshot } from '../src/topology/snapshot.js';
 import type { Topology } from '../src/topology/topology.js';
+import { repoRoot } from './root.js';
 
 export interface CaseResult {
   name: string;
@@ -52,15 +52,6 @@ export interface CaseDef {
 
 const SEED = 1;
 
-function repoRoot(): string {
-  let dir = dirname(fileURLToPath(import.meta.url));
-  while (!existsSync(join(dir, 'package.json'))) {
-    const up = dirname(dir);
-    if (up === dir) throw new Error('no package.json above the bench script');
-    dir = up;
-  }
-  return dir;
-}
 
 const rssMiB = (): number => process.resourceUsage().maxRSS / 1024;
 

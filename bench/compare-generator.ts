@@ -2,11 +2,11 @@
 // markdown table, then the mean degree over several seeds for several bin sizes (how binSize was chosen).
 // Run after a build: node dist/bench/compare-generator.js
 import { existsSync } from 'node:fs';
-import { dirname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { join } from 'node:path';
 import { generateTopology } from '../src/topology/generate.js';
 import { loadSnapshot } from '../src/topology/snapshot.js';
 import { compareStats, topologyReport, type TopologySummary } from '../src/topology/stats.js';
+import { repoRoot } from './root.js';
 
 const SIZES = [16, 32, 64, 128, 256];
 const SEED = 1;
@@ -14,15 +14,6 @@ const BIN_SIZES = [4, 2];
 const CALIBRATION_BIN_SIZES = [2, 3, 4, 5];
 const CALIBRATION_SEEDS = 8;
 
-function repoRoot(): string {
-  let dir = dirname(fileURLToPath(import.meta.url));
-  while (!existsSync(join(dir, 'package.json'))) {
-    const up = dirname(dir);
-    if (up === dir) throw new Error('no package.json above the script');
-    dir = up;
-  }
-  return dir;
-}
 
 const rows: { label: string; summary: TopologySummary }[] = [];
 const calibration = [

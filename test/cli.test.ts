@@ -1,11 +1,11 @@
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { spawn } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { loadSnapshot } from '../src/topology/snapshot.js';
+import { runCli, type Exit } from './helpers/process.js';
 
 function repoRoot(): string {
   let dir = dirname(fileURLToPath(import.meta.url));
@@ -13,7 +13,6 @@ function repoRoot(): string {
   return dir;
 }
 const ROOT = repoRoot();
-const CLI = join(ROOT, 'dist/src/cli.js');
 const HEX16 = /^[0-9a-f]{16}$/;
 const HEX64 = /^[0-9a-f]{64}$/;
 
@@ -44,24 +43,9 @@ test.after(() => {
   if (cwd) rmSync(cwd, { recursive: true, force: true });
 });
 
-interface Exit {
-  code: number | null;
-  stdout: string;
-  stderr: string;
-}
 
-/** Runs the built CLI in the temp folder (no colours) and collects its exit code and output. */
-function cli(...args: string[]): Promise<Exit> {
-  return new Promise((resolve, reject) => {
-    const p = spawn(process.execPath, [CLI, ...args], { cwd, env: { ...process.env, FORCE_COLOR: '0' } });
-    let stdout = '';
-    let stderr = '';
-    p.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
-    p.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
-    p.on('error', reject);
-    p.on('close', (code) => resolve({ code, stdout, stderr }));
-  });
-}
+
+const cli = (...args: string[]): Promise<Exit> => runCli(args, cwd);
 
 const readJson = (file: string): Json => JSON.parse(readFileSync(join(cwd, file), 'utf8')) as Json;
 const fingerprintIn = (stdout: string): string => /fingerprint ([0-9a-f]{16})/.exec(stdout)?.[1] ?? `none in: ${stdout}`;

@@ -4,7 +4,6 @@ import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { UsageError } from '../src/core/errors.js';
 import { summarize, type SeedSummary } from '../src/cli/sweep.js';
 import { compareCommand, deltaText, readReportInput, reportCommand } from '../src/cli/report.js';
 import { buildResult, configHash, type ResultJson } from '../src/report/result.js';
@@ -13,6 +12,7 @@ import { renderCharts } from '../src/report/render.js';
 import { compareRunCharts, MAX_ROWS, runCharts, runEnd, sweepCharts, timeAxis, type Chart } from '../src/report/specs.js';
 import { loadScenario } from '../src/scenario/loader.js';
 import { runScenario } from '../src/scenario/runner.js';
+import { usageError } from './helpers/process.js';
 
 // Tests run from dist/test/*.js: the repository root is two levels up.
 const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
@@ -128,16 +128,6 @@ test('two runs compare side by side, with curves overlaid and a table of deltas'
   assert.ok(text[0]!.startsWith('metric') && text.some((l) => l.startsWith('convergence')) && text.some((l) => l.startsWith('duplicates')), text.join('\n'));
 });
 
-/** The UsageError that `fn` throws. */
-function usageError(fn: () => unknown): UsageError {
-  try {
-    fn();
-  } catch (e) {
-    assert.instance(e, UsageError, `expected a UsageError, got ${String(e)}`);
-    return e as UsageError;
-  }
-  throw new Error('expected a UsageError, nothing was thrown');
-}
 
 test('bad input names the file, the JSON path and what was expected', () => {
   const dir = join(TMP, 'broken');

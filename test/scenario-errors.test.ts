@@ -1,13 +1,12 @@
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { spawn } from 'node:child_process';
 import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { UsageError } from '../src/core/errors.js';
 import { loadScenario } from '../src/scenario/loader.js';
 import { loadSnapshot } from '../src/topology/snapshot.js';
+import { runCli as cli, usageError, type Exit } from './helpers/process.js';
 
 function repoRoot(): string {
   let dir = dirname(fileURLToPath(import.meta.url));
@@ -15,7 +14,6 @@ function repoRoot(): string {
   return dir;
 }
 const ROOT = repoRoot();
-const CLI = join(ROOT, 'dist/src/cli.js');
 const SNAPSHOT_16 = join(ROOT, 'snapshots/generated-16.json');
 const IDS = loadSnapshot(SNAPSHOT_16).ids;
 
@@ -99,36 +97,8 @@ function fileOf(c: Case, i: number): string {
   return file;
 }
 
-/** The UsageError that `fn` throws; fails the test if it throws nothing or something else. */
-function usageError(fn: () => unknown): UsageError {
-  try {
-    fn();
-  } catch (e) {
-    assert.instance(e, UsageError, `expected a UsageError, got ${String(e)}`);
-    return e as UsageError;
-  }
-  assert.unreachable('no error was thrown');
-  throw new Error('unreachable');
-}
 
-interface Exit {
-  code: number | null;
-  stdout: string;
-  stderr: string;
-}
 
-/** Runs the built CLI in `cwd` and collects its exit code and output. */
-function cli(args: string[], cwd: string): Promise<Exit> {
-  return new Promise((resolve, reject) => {
-    const p = spawn(process.execPath, [CLI, ...args], { cwd, env: { ...process.env, FORCE_COLOR: '0' } });
-    let stdout = '';
-    let stderr = '';
-    p.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
-    p.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
-    p.on('error', reject);
-    p.on('close', (code) => resolve({ code, stdout, stderr }));
-  });
-}
 
 /** Exit 2, nothing on stdout, and exactly one stderr line `pullsim: FILE: PATH: expected ...`, no stack trace. */
 function assertUsageExit(r: Exit, file: string, path: string, what: string): void {

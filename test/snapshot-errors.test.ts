@@ -11,6 +11,7 @@ import { adjacency, type Topology } from '../src/topology/topology.js';
 import { po256 } from '../src/topology/address.js';
 import { depthFromPOs } from '../src/topology/depth.js';
 import { UsageError } from '../src/core/errors.js';
+import { usageError } from './helpers/process.js';
 
 type Json = Record<string, unknown>;
 
@@ -31,17 +32,6 @@ function validSnapshot(): { nodes: Json[]; conns: Json[] } {
   };
 }
 
-/** The UsageError that `fn` throws; fails the test if it throws nothing or something else. */
-function usageError(fn: () => unknown): UsageError {
-  try {
-    fn();
-  } catch (e) {
-    assert.instance(e, UsageError, `expected a UsageError, got ${String(e)}`);
-    return e as UsageError;
-  }
-  assert.unreachable('no error was thrown');
-  throw new Error('unreachable');
-}
 
 /** The message is one line naming the file, the JSON path and what was expected. */
 function assertNames(e: UsageError, file: string, path: string, expected: RegExp): void {
