@@ -1,3 +1,4 @@
+import { lowerBound, upperBound } from '../core/sorted.js';
 import { formatMicros, type Micros } from '../core/units.js';
 import { po256, WORDS } from '../topology/address.js';
 import { depthFromBins, depthFromPOs } from '../topology/depth.js';
@@ -228,28 +229,6 @@ class AorIndex {
     }
     return out.sort((a, b) => a - b);
   }
-}
-
-function lowerBound(xs: Uint32Array, v: number): number {
-  let lo = 0;
-  let hi = xs.length;
-  while (lo < hi) {
-    const mid = (lo + hi) >> 1;
-    if (xs[mid]! < v) lo = mid + 1;
-    else hi = mid;
-  }
-  return lo;
-}
-
-function upperBound(xs: Uint32Array, v: number): number {
-  let lo = 0;
-  let hi = xs.length;
-  while (lo < hi) {
-    const mid = (lo + hi) >> 1;
-    if (xs[mid]! <= v) lo = mid + 1;
-    else hi = mid;
-  }
-  return lo;
 }
 
 /** The oracle of Go's TestSyncingViaGlobalSync (PROTOCOL.md §2.3): reported, never asserted. Off above 4096 nodes. */

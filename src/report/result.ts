@@ -1,4 +1,5 @@
 import { hashString } from '../core/fingerprint.js';
+import { upperBound } from '../core/sorted.js';
 import type { Micros } from '../core/units.js';
 import { MSG_NAMES } from '../protocol/messages.js';
 import type { RunOutcome } from '../scenario/runner.js';
@@ -155,7 +156,7 @@ function buildSeries(o: RunOutcome): Series {
   const end = Math.max(o.world.now, 1);
   const ts = Array.from({ length: CURVE_POINTS + 1 }, (_, i) => Math.round((end * i) / CURVE_POINTS));
   const total = Math.max(pairs.node.length, 1);
-  const convergence = { t: ts, aor: ts.map((x) => countUpTo(held, x) / total), beyond: ts.map((x) => countUpTo(beyond, x) / total) };
+  const convergence = { t: ts, aor: ts.map((x) => upperBound(held, x) / total), beyond: ts.map((x) => upperBound(beyond, x) / total) };
 
   const byDepthTimes = new Map<number, { times: number[]; pairs: number }>();
   const completion = new Map<number, { at: number; pairs: number; missing: boolean }>();
@@ -176,7 +177,7 @@ function buildSeries(o: RunOutcome): Series {
   const byDepth: Series['byDepth'] = {};
   for (const [d, g] of [...byDepthTimes].sort((a, b) => a[0] - b[0])) {
     g.times.sort((a, b) => a - b);
-    byDepth[String(d)] = { t: ts, held: ts.map((x) => countUpTo(g.times, x) / g.pairs), pairs: g.pairs };
+    byDepth[String(d)] = { t: ts, held: ts.map((x) => upperBound(g.times, x) / g.pairs), pairs: g.pairs };
   }
   const latencies: number[] = [];
   for (let i = 0; i < pairs.node.length; i++) {
@@ -201,18 +202,6 @@ function buildSeries(o: RunOutcome): Series {
   };
 }
 
-
-/** How many sorted values are <= x. */
-function countUpTo(sorted: number[], x: number): number {
-  let lo = 0;
-  let hi = sorted.length;
-  while (lo < hi) {
-    const mid = (lo + hi) >> 1;
-    if (sorted[mid]! <= x) lo = mid + 1;
-    else hi = mid;
-  }
-  return lo;
-}
 
 function latencySummary(sorted: number[]): Series['latency'] {
   const q = (p: number) => (sorted.length === 0 ? 0 : sorted[Math.min(sorted.length - 1, Math.floor(p * sorted.length))]!);
