@@ -1,8 +1,8 @@
 // npm run bench [-- --json] [-- --only NAME[,NAME...]] [-- --inline]
 //
 // Runs each benchmark case in a child process of its own (so its peak RSS is its own), then prints a table
-// (markdown) or, with --json, one JSON document. Children get this process's node flags, so
-// `node --cpu-prof dist/bench/bench.js --only snapshot_256` writes a profile of the case itself.
+// (markdown) or, with --json, one JSON document (and the table on stderr). Children get this process's node
+// flags, so `node --cpu-prof dist/bench/bench.js --only snapshot_256` writes a profile of the case itself.
 // A benchmark, never a timed test: no figure is compared with a limit.
 import { spawnSync } from 'node:child_process';
 import { cpus, totalmem } from 'node:os';
@@ -130,18 +130,19 @@ function main(): void {
   const names = CASES.map((c) => c.name).filter((n) => n === REFERENCE || wanted.includes(n));
   const results: CaseResult[] = [];
   for (const name of names) {
-    if (!a.json) process.stderr.write(`bench: ${name} ...\n`);
+    process.stderr.write(`bench: ${name} ...\n`);
     const r = runOne(name, a.inline);
     if (r.skipped) process.stderr.write(`bench: ${name} skipped: ${r.skipped}\n`);
     results.push(r);
   }
   const rs = rows(results);
-  if (a.json) console.log(JSON.stringify({ machine: machine(), reference: REFERENCE, cases: rs }, null, 2));
-  else {
-    const m = machine();
-    console.log(`node ${m.node}, ${m.cpus} × ${m.cpu}, ${m.memoryGiB} GiB; ratio = messages/s over ${REFERENCE} events/s (same run)\n`);
-    console.log(table(rs));
-  }
+  const m = machine();
+  const text = `node ${m.node}, ${m.cpus} × ${m.cpu}, ${m.memoryGiB} GiB; ratio = messages/s over ${REFERENCE} events/s (same run)\n\n${table(rs)}\n`;
+  // with --json the JSON alone goes to stdout (for a pipe or a file) and the table to stderr (for a person)
+  if (a.json) {
+    process.stderr.write(text);
+    console.log(JSON.stringify({ machine: m, reference: REFERENCE, cases: rs }, null, 2));
+  } else process.stdout.write(text);
 }
 
 main();

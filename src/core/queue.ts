@@ -5,7 +5,7 @@ const MAX_LANES = 8;
 /** events per lane page */
 const PAGE = 4096;
 
-/** One page of a lane: its events as columns (41 bytes an event, against 52 for a heap slot). */
+/** One page of a lane: its events as columns (41 bytes an event, against 68 for one in the heap). */
 class LanePage {
   readonly times = new Float64Array(PAGE);
   readonly seqs = new Float64Array(PAGE);
@@ -21,7 +21,7 @@ class LanePage {
  * order, because the clock never goes back and sequence numbers only grow, so such events need no heap:
  * appending keeps the lane sorted, and its head is its earliest event. Most events of a run are timers of a
  * few fixed delays, and most of those are stale when they fire (batch timeouts re-armed for every collected
- * hash; a large run has tens of millions pending at once), so they are stored compactly and read in order.
+ * hash; a 10k-node run has millions pending at once), so they are stored compactly and read in order.
  */
 class Lane {
   /** pages from head to tail: events [head, tail) of pages[first..] */
