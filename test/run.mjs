@@ -1,6 +1,7 @@
 // Builds, runs every dist/test/**/*.test.js with uvu, and ends with one plain line "N passed, N failed, N skipped".
 // Exits non-zero on any failure, on a build error, or when no test ran at all.
 import { spawnSync } from 'node:child_process';
+import { chmodSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { dirname, join } from 'node:path';
 
@@ -11,6 +12,8 @@ if (tsc.status !== 0) {
   console.error('build failed: see the compiler errors above');
   process.exit(1);
 }
+// the CLI is the package's bin: keep it executable after every build (npx pullsim runs it directly)
+chmodSync(join(root, 'dist/src/cli.js'), 0o755);
 const pattern = process.argv[2] ?? '\\.test\\.js$';
 const args = [join(root, 'node_modules/uvu/bin.js'), join(root, 'dist/test'), pattern];
 if (process.env.CI || !process.stdout.isTTY) args.push('--no-color');
