@@ -6,12 +6,10 @@ import type { SyncNode } from './node.js';
 export const rangeKey = (bin: number, live: boolean): number => bin * 2 + (live ? 1 : 0);
 
 /**
- * What a client waits for after a GetRange (Go's `want`):
- *   requested -> offered (WantedHashes sent, chunks awaited) -> sealed | timedOut | abandoned
+ * One range of one stream between two peers, with a cancellable timer: a client's want and a server's batch
+ * are both one. The timer fires `expire` unless the token moved on, the task ended or the peer left.
  */
-export class Want implements Timed {
-  /** wanted chunk ids still to arrive (undefined until an offer was answered) */
-  pending: Set<number> | undefined;
+abstract class RangeTask implements Timed {
   token = 0;
   done = false;
   constructor(
@@ -25,8 +23,21 @@ export class Want implements Timed {
   ) {}
   fire(token: number): boolean {
     if (token !== this.token || this.done || this.peer.closed) return false;
-    this.node.client.batchTimedOut(this);
+    this.expire();
     return true;
+  }
+  protected abstract expire(): void;
+}
+
+/**
+ * What a client waits for after a GetRange (Go's `want`):
+ *   requested -> offered (WantedHashes sent, chunks awaited) -> sealed | timedOut | abandoned
+ */
+export class Want extends RangeTask {
+  /** wanted chunk ids still to arrive (undefined until an offer was answered) */
+  pending: Set<number> | undefined;
+  protected expire(): void {
+    this.node.client.batchTimedOut(this);
   }
 }
 
@@ -40,27 +51,12 @@ export interface Offer {
  * A server collecting one batch for a GetRange (Go's collectBatch):
  *   scanning -> parked (waiting for puts into the bin; idle timer armed after the first hash) -> finished
  */
-export class Collector implements Timed {
+export class Collector extends RangeTask {
   readonly hashes: number[] = [];
   last = 0;
-  next: number;
-  token = 0;
-  done = false;
-  constructor(
-    readonly node: SyncNode,
-    readonly peer: Peer,
-    readonly ruid: number,
-    readonly bin: number,
-    readonly from: number,
-    readonly to: number,
-    readonly live: boolean,
-  ) {
-    this.next = from;
-  }
-  fire(token: number): boolean {
-    if (token !== this.token || this.done || this.peer.closed) return false;
+  next = this.from;
+  protected expire(): void {
     this.node.server.finish(this);
-    return true;
   }
 }
 

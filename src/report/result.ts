@@ -151,7 +151,9 @@ function buildSeries(o: RunOutcome): Series {
   const aorKeys = new Set<number>();
   for (let i = 0; i < pairs.node.length; i++) aorKeys.add(pairs.chunk[i]! * n + pairs.node[i]!);
   const beyond: number[] = [];
-  for (const [key, at] of rec.storedAt) if (!aorKeys.has(key) && rec.holders[key % n]!.has(Math.floor(key / n))) beyond.push(at);
+  rec.storedAt.forEach((chunk, node, at) => {
+    if (!aorKeys.has(chunk * n + node) && rec.holders[node]!.has(chunk)) beyond.push(at);
+  });
   beyond.sort((a, b) => a - b);
   const end = Math.max(o.world.now, 1);
   const ts = Array.from({ length: CURVE_POINTS + 1 }, (_, i) => Math.round((end * i) / CURVE_POINTS));
