@@ -35,17 +35,17 @@ export class Client {
   request(peer: Peer, bin: number, from: number, to: number, live: boolean): void {
     const node = this.node;
     const key = rangeKey(bin, live);
-    if (peer.clientOpen[key] && !node.mutant('2107')) return;
+    if (peer.openWant(key) && !node.mutant('2107')) return;
     const ruid = node.rng.u32();
     const want = new Want(node, peer, ruid, bin, from, to, live);
-    peer.wants.set(ruid, want);
-    peer.clientOpen[key] = want;
+    peer.addWant(want);
+    peer.takeSlot(want);
     node.send(peer, { type: MsgType.GetRange, ruid, bin, from, to, batchSize: node.opts.batchSize });
   }
 
   onOfferedHashes(peer: Peer, m: OfferedHashes): void {
     const node = this.node;
-    const want = peer.wants.get(m.ruid);
+    const want = peer.want(m.ruid);
     if (!want) return node.drop(peer, 'OfferedHashes: ruid not found');
     want.to = m.lastIndex;
     if (m.hashes.length === 0) return this.seal(want);
@@ -55,14 +55,14 @@ export class Client {
       if (!node.latent('L2')) this.abandon(want);
       if (!node.mutant('2095')) return;
     }
-    const pending = new Set<number>();
+    const pending: number[] = [];
     const bits = encodeWants(m.hashes.length, (i) => {
       const c = m.hashes[i]!;
       if (!node.needData(c)) return false;
-      pending.add(c);
+      if (!pending.includes(c)) pending.push(c);
       return true;
     });
-    if (pending.size === 0) {
+    if (pending.length === 0) {
       node.send(peer, { type: MsgType.WantedHashes, ruid: m.ruid, bits: new Uint8Array(0) });
       return this.seal(want);
     }
@@ -75,7 +75,7 @@ export class Client {
 
   onChunkDelivery(peer: Peer, m: ChunkDelivery): void {
     const node = this.node;
-    const want = peer.wants.get(m.ruid);
+    const want = peer.want(m.ruid);
     if (!want) return node.drop(peer, 'ChunkDelivery: ruid not found');
     const checkWanted = node.opts.version === 'head' && !node.mutant('1952');
     if (checkWanted && !node.wantStream(peer, want.bin)) return; // chunks not stored; the batch times out quietly
@@ -83,15 +83,18 @@ export class Client {
     if (!node.opts.roundtrip) return;
     const pending = want.pending;
     for (const c of m.chunks) {
-      if (!pending || !pending.delete(c)) return node.drop(peer, 'unsolicited chunk');
+      const i = pending ? pending.indexOf(c) : -1;
+      if (i < 0) return node.drop(peer, 'unsolicited chunk');
+      pending![i] = pending![pending!.length - 1]!;
+      pending!.pop();
       node.arrivedWanted(c);
     }
-    if (pending!.size === 0) this.seal(want);
+    if (pending!.length === 0) this.seal(want);
   }
 
   /** Roundtrip off: the pushed batch ended at lastIndex. */
   onBatchDone(peer: Peer, m: BatchDone): void {
-    const want = peer.wants.get(m.ruid);
+    const want = peer.want(m.ruid);
     if (!want) return this.node.drop(peer, 'BatchDone: ruid not found');
     want.to = m.lastIndex;
     this.seal(want);
@@ -99,14 +102,14 @@ export class Client {
 
   /** The server refused a GetRange because one is open: forget ours so the next seal can ask again. */
   onStreamState(peer: Peer, m: StreamState): void {
-    const want = peer.wants.get(m.ruid);
+    const want = peer.want(m.ruid);
     if (want) this.abandon(want);
   }
 
   batchTimedOut(want: Want): void {
     const node = this.node;
     const peer = want.peer;
-    peer.wants.delete(want.ruid);
+    peer.removeWant(want);
     want.done = true;
     if (want.pending) node.wanting(want.pending, false);
     const stillWanted = node.wantStream(peer, want.bin);
@@ -121,7 +124,7 @@ export class Client {
     want.done = true;
     want.token++;
     if (want.pending) node.wanting(want.pending, false);
-    peer.wants.delete(want.ruid);
+    peer.removeWant(want);
     this.release(want);
     node.intervals(peer.id, want.bin).add(want.from, want.to);
     this.requestNext(want);
@@ -131,13 +134,12 @@ export class Client {
     want.done = true;
     want.token++;
     if (want.pending) this.node.wanting(want.pending, false);
-    want.peer.wants.delete(want.ruid);
+    want.peer.removeWant(want);
     this.release(want);
   }
 
   private release(want: Want): void {
-    const key = rangeKey(want.bin, want.live);
-    if (want.peer.clientOpen[key] === want) want.peer.clientOpen[key] = undefined;
+    want.peer.releaseSlot(want);
   }
 
   /** requestSubsequentRange (§5.4): live goes on from LastIndex+1; history from the first gap up to the cursor. */

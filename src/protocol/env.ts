@@ -19,6 +19,8 @@ export interface Env {
   send(from: number, to: number, msg: Message): void;
   /** schedules `rec.fire(token)` after `delay`; cancel by changing the record's token */
   after(delay: Micros, rec: Timed, token: number): void;
+  /** schedules `rec.fire(token)` at virtual time `time` (>= now): for timers whose delay varies */
+  at(time: Micros, rec: Timed, token: number): void;
   /** drops the connection between two nodes (both sides see the peer go) */
   drop(node: number, peer: number, reason: DropReason): void;
 }

@@ -67,7 +67,7 @@ export class SyncNode {
     if (this.kad.on(po256)) this.syncer.depthChanged();
     const peer = new Peer(this, peerId, po, po256, epoch);
     this.peers.set(peerId, peer);
-    this.env.after(this.opts.syncInitBackoff, peer.initTimer, epoch);
+    this.env.after(this.opts.syncInitBackoff, peer, peer.timerToken(false));
   }
 
   /** The connection went down: all per-peer state is discarded (intervals persist). */
@@ -76,7 +76,7 @@ export class SyncNode {
     if (!peer) return;
     peer.closed = true;
     this.peers.delete(peerId);
-    for (const w of peer.wants.values()) if (w.pending) this.wanting(w.pending, false);
+    for (const w of peer.wants) if (w.pending) this.wanting(w.pending, false);
     this.syncer.peerGone(peer);
     if (this.kad.off(peer.po256)) this.syncer.depthChanged();
   }
@@ -146,7 +146,7 @@ export class SyncNode {
     else this.inFlight.delete(chunk);
   }
 
-  wanting(chunks: Set<number>, on: boolean): void {
+  wanting(chunks: readonly number[], on: boolean): void {
     if (!this.opts.dedupInFlight) return;
     for (const c of chunks) {
       const n = (this.inFlight.get(c) ?? 0) + (on ? 1 : -1);

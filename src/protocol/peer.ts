@@ -34,17 +34,14 @@ abstract class RangeTask implements Timed {
  *   requested -> offered (WantedHashes sent, chunks awaited) -> sealed | timedOut | abandoned
  */
 export class Want extends RangeTask {
-  /** wanted chunk ids still to arrive (undefined until an offer was answered) */
-  pending: Set<number> | undefined;
+  /**
+   * wanted chunk ids still to arrive (undefined until an offer was answered): at most a batch (64), so a
+   * plain array searched linearly, not a Set (a 10k-node run keeps a million wants: docs/bench.md)
+   */
+  pending: number[] | undefined;
   protected expire(): void {
     this.node.client.batchTimedOut(this);
   }
-}
-
-/** A batch of offered hashes the server keeps until the client's WantedHashes. */
-export interface Offer {
-  readonly bin: number;
-  readonly hashes: readonly number[];
 }
 
 /**
@@ -55,28 +52,53 @@ export class Collector extends RangeTask {
   readonly hashes: number[] = [];
   last = 0;
   next = this.from;
+  /** where the collector is in its bin's list of parked collectors (-1: not parked) */
+  parkedAt = -1;
+  /**
+   * The idle timer as Go resets it on every hash (`timer.Reset(batchTimeout)`), without an event per reset:
+   * `deadline` is when it would fire now, and one event at a time (`armed`) chases it. It fires at the
+   * deadline, finds it moved on and re-schedules itself there, until it meets it. It expires at the very
+   * virtual time a timer re-armed per hash would, with an event per `serverBatchTimeout` of activity instead of
+   * one per hash (most of a run's events were such stale timers: docs/bench.md).
+   */
+  deadline = 0;
+  armed = false;
+
+  /** (Re)starts the idle timer: it fires `timeout` after now unless reset again. */
+  resetIdle(timeout: number): void {
+    const env = this.node.env;
+    this.deadline = env.now() + timeout;
+    if (this.armed) return;
+    this.armed = true;
+    env.after(timeout, this, this.token);
+  }
+
+  override fire(token: number): boolean {
+    if (token !== this.token || this.done || this.peer.closed) return false;
+    const env = this.node.env;
+    if (env.now() < this.deadline) {
+      env.at(this.deadline, this, token);
+      return false;
+    }
+    this.armed = false;
+    this.expire();
+    return true;
+  }
+
   protected expire(): void {
     this.node.server.finish(this);
   }
 }
 
-/** The syncer's two timers per peer: the init backoff and the (coalesced) depth-change signal. */
-export class PeerTimer implements Timed {
-  constructor(
-    readonly node: SyncNode,
-    readonly peer: Peer,
-    readonly signal: boolean,
-  ) {}
-  fire(token: number): boolean {
-    if (this.peer.closed || token !== this.peer.epoch) return false;
-    if (this.signal) this.node.syncer.depthSignal(this.peer);
-    else this.node.syncer.initPeer(this.peer);
-    return true;
-  }
-}
-
-/** Everything one node keeps about one connected peer; discarded on disconnect (intervals live elsewhere). */
-export class Peer {
+/**
+ * Everything one node keeps about one connected peer; discarded on disconnect (intervals live elsewhere).
+ * A 10k-node run has 600k of these (docs/bench.md), so the per-peer lists are small arrays searched linearly
+ * (a peer has a few open ranges per subscribed bin), not Maps, and the peer is its own timer record.
+ *
+ * It is the record of the syncer's two timers: the init backoff (token = epoch * 2) and the coalesced
+ * depth-change signal (token = epoch * 2 + 1); a timer of an earlier connection finds this peer closed.
+ */
+export class Peer implements Timed {
   closed = false;
   // pull syncer
   /** the depth the syncer last subscribed for; -1 before InitPeer */
@@ -85,25 +107,25 @@ export class Peer {
   signalPending = false;
   /** holds a slot of the #1972 mutant's PO-0 semaphore */
   holdsSlot = false;
-  readonly initTimer: PeerTimer;
-  readonly signalTimer: PeerTimer;
   // client
   /** streamCursors: cursor per bin, -1 = not subscribed (a plain array: half a Float64Array's memory per peer) */
   readonly cursors: number[] = new Array<number>(BINS).fill(-1);
-  readonly wants = new Map<number, Want>();
-  /** clientOpenGetRange: the open want per (bin, kind) */
-  readonly clientOpen: (Want | undefined)[] = new Array<Want | undefined>(BINS * 2).fill(undefined);
+  /** the client's wants by ruid (Go's per-peer map), in request order */
+  readonly wants: Want[] = [];
+  /** clientOpenGetRange: the want holding each (bin, kind) slot (a want may hold it after it left `wants`: L2) */
+  private readonly slots: Want[] = [];
   // server
-  readonly offers = new Map<number, Offer>();
+  /** batches offered and not yet answered by WantedHashes */
+  readonly offers: Collector[] = [];
   /**
    * serverOpenGetRange: a GetRange is being served per (bin, kind), as one bit per bin in two words (history,
-   * live) rather than a typed array: a 10k-node network has 600k peers (docs/bench.md)
+   * live) rather than a typed array
    */
   private servingHistory = 0;
   private servingLive = 0;
 
   constructor(
-    node: SyncNode,
+    private readonly node: SyncNode,
     readonly id: number,
     /** capped PO between the two nodes (what syncBins uses) */
     readonly po: number,
@@ -111,9 +133,65 @@ export class Peer {
     readonly po256: number,
     /** distinguishes this connection's timers from an earlier connection's */
     readonly epoch: number,
-  ) {
-    this.initTimer = new PeerTimer(node, this, false);
-    this.signalTimer = new PeerTimer(node, this, true);
+  ) {}
+
+  /** token of the init backoff timer (signal false) or the depth-change signal (signal true) */
+  timerToken(signal: boolean): number {
+    return this.epoch * 2 + (signal ? 1 : 0);
+  }
+
+  fire(token: number): boolean {
+    if (this.closed || token >> 1 !== this.epoch) return false;
+    if (token & 1) this.node.syncer.depthSignal(this);
+    else this.node.syncer.initPeer(this);
+    return true;
+  }
+
+  want(ruid: number): Want | undefined {
+    for (const w of this.wants) if (w.ruid === ruid) return w;
+    return undefined;
+  }
+
+  /** Adds a want (one of the same ruid is replaced in place, as a map's set would). */
+  addWant(w: Want): void {
+    putByRuid(this.wants, w);
+  }
+
+  removeWant(w: Want): void {
+    removeFrom(this.wants, w);
+  }
+
+  /** clientOpenGetRange[key], key = rangeKey(bin, live) */
+  openWant(key: number): Want | undefined {
+    for (const w of this.slots) if (rangeKey(w.bin, w.live) === key) return w;
+    return undefined;
+  }
+
+  /** The want takes its (bin, kind) slot (the caller checked it was free, or a mutant ignores it). */
+  takeSlot(w: Want): void {
+    const key = rangeKey(w.bin, w.live);
+    const i = this.slots.findIndex((x) => rangeKey(x.bin, x.live) === key);
+    if (i >= 0) this.slots[i] = w;
+    else this.slots.push(w);
+  }
+
+  /** Frees the want's (bin, kind) slot if it holds it. */
+  releaseSlot(w: Want): void {
+    removeFrom(this.slots, w);
+  }
+
+  /** Keeps an offered batch until the client's WantedHashes (one of the same ruid is replaced). */
+  addOffer(c: Collector): void {
+    putByRuid(this.offers, c);
+  }
+
+  removeOffer(c: Collector): void {
+    removeFrom(this.offers, c);
+  }
+
+  offer(ruid: number): Collector | undefined {
+    for (const c of this.offers) if (c.ruid === ruid) return c;
+    return undefined;
   }
 
   /** serverOpenGetRange[key], key = rangeKey(bin, live) */
@@ -126,4 +204,17 @@ export class Peer {
     if (key & 1) this.servingLive = on ? this.servingLive | bit : this.servingLive & ~bit;
     else this.servingHistory = on ? this.servingHistory | bit : this.servingHistory & ~bit;
   }
+}
+
+/** Puts `x` in a small list by ruid: in place of one with the same ruid, else at the end. */
+function putByRuid<T extends { ruid: number }>(list: T[], x: T): void {
+  const i = list.findIndex((y) => y.ruid === x.ruid);
+  if (i >= 0) list[i] = x;
+  else list.push(x);
+}
+
+/** Removes `x` from a small list, keeping the others' order. */
+function removeFrom<T>(list: T[], x: T): void {
+  const i = list.indexOf(x);
+  if (i >= 0) list.splice(i, 1);
 }

@@ -39,6 +39,7 @@ export class Server {
     const list = this.parked[bin]!;
     if (list.length === 0) return;
     this.parked[bin] = [];
+    for (const col of list) col.parkedAt = -1;
     for (const col of list) if (!col.done && !col.peer.closed) this.scan(col);
   }
 
@@ -68,11 +69,10 @@ export class Server {
       }
     }
     if (closed || col.hashes.length >= batch) return this.finish(col);
-    if (col.hashes.length > before) {
-      col.token++;
-      node.env.after(node.opts.serverBatchTimeout, col, col.token);
-    }
-    this.parked[col.bin]!.push(col);
+    if (col.hashes.length > before) col.resetIdle(node.opts.serverBatchTimeout);
+    const list = this.parked[col.bin]!;
+    col.parkedAt = list.length;
+    list.push(col);
   }
 
   /** The batch is complete (full, range closed, or idle timeout): offer it. */
@@ -81,6 +81,7 @@ export class Server {
     const peer = col.peer;
     col.done = true;
     col.token++;
+    this.unpark(col);
     const key = rangeKey(col.bin, col.live);
     if (col.hashes.length === 0) {
       node.send(peer, { type: MsgType.OfferedHashes, ruid: col.ruid, lastIndex: col.live ? col.from : col.to, hashes: [] });
@@ -88,7 +89,7 @@ export class Server {
       return;
     }
     if (node.opts.roundtrip) {
-      peer.offers.set(col.ruid, { bin: col.bin, hashes: col.hashes });
+      peer.addOffer(col);
       node.send(peer, { type: MsgType.OfferedHashes, ruid: col.ruid, lastIndex: col.last, hashes: col.hashes });
     } else {
       this.deliver(peer, col.ruid, col.hashes);
@@ -99,9 +100,9 @@ export class Server {
 
   onWantedHashes(peer: Peer, m: WantedHashes): void {
     const node = this.node;
-    const offer = peer.offers.get(m.ruid);
+    const offer = peer.offer(m.ruid);
     if (!offer) return node.drop(peer, 'WantedHashes: ruid not found');
-    peer.offers.delete(m.ruid);
+    peer.removeOffer(offer);
     if (m.bits.length === 0) return;
     const idx = decodeWants(m.bits, offer.hashes.length);
     if (!idx) return node.drop(peer, 'WantedHashes: bit vector too short');
@@ -118,8 +119,24 @@ export class Server {
     }
   }
 
+  /** A finished collector leaves its bin's list at once (it would otherwise be kept until the bin grows). */
+  private unpark(col: Collector): void {
+    const i = col.parkedAt;
+    if (i < 0) return;
+    const list = this.parked[col.bin]!;
+    const last = list.pop()!;
+    if (last !== col) {
+      list[i] = last;
+      last.parkedAt = i;
+    }
+    col.parkedAt = -1;
+  }
+
   /** The node stopped or the peer left: parked collectors of gone peers are dropped lazily in binGrew. */
   clear(): void {
-    for (let b = 0; b < BINS; b++) this.parked[b] = [];
+    for (let b = 0; b < BINS; b++) {
+      for (const col of this.parked[b]!) col.parkedAt = -1;
+      this.parked[b] = [];
+    }
   }
 }

@@ -41,7 +41,7 @@ export class Syncer {
     for (const peer of node.peers.values()) {
       if (!peer.initDone || peer.signalPending) continue;
       peer.signalPending = true;
-      node.env.after(0, peer.signalTimer, peer.epoch);
+      node.env.after(0, peer, peer.timerToken(true));
     }
   }
 

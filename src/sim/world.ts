@@ -311,6 +311,7 @@ export class World {
       now: () => w.engine.now,
       send: (from, to, msg) => w.send(from, to, msg),
       after: (delay: Micros, rec: Timed, token: number) => w.engine.after(delay, w.K_TIMER, node, token, 0, rec),
+      at: (time: Micros, rec: Timed, token: number) => w.engine.at(time, w.K_TIMER, node, token, 0, rec),
       drop: (from, to, reason) => w.dropped(from, to, reason),
     };
   }
