@@ -17,11 +17,11 @@ export class Client {
       const bin = m.bins[i]!;
       const cursor = m.cursors[i]!;
       if (!node.wantStream(peer, bin)) {
-        peer.cursors[bin] = -1;
+        peer.setCursor(bin, -1);
         continue;
       }
-      if (peer.cursors[bin]! >= 0) continue; // a chain is assumed running
-      peer.cursors[bin] = cursor;
+      if (peer.cursor(bin) >= 0) continue; // a chain is assumed running
+      peer.setCursor(bin, cursor);
       if (!node.opts.autostart) continue;
       if (cursor > 0) {
         const from = node.intervals(peer.id, bin).next()[0];
@@ -145,7 +145,7 @@ export class Client {
   /** requestSubsequentRange (§5.4): live goes on from LastIndex+1; history from the first gap up to the cursor. */
   private requestNext(want: Want): void {
     const peer = want.peer;
-    const cursor = peer.cursors[want.bin]!;
+    const cursor = peer.cursor(want.bin);
     if (cursor < 0) return; // unsubscribed: the chain stops
     if (want.live) return this.request(peer, want.bin, want.to + 1, LIVE, true);
     const from = this.node.intervals(peer.id, want.bin).next()[0];

@@ -28,6 +28,13 @@ export class SyncNode {
   private readonly defects: ReadonlySet<string>;
   /** NeedData LRU (Map order = recency), kept only when removals can make it differ from the store */
   private readonly needCache: Map<number, true> | undefined;
+  /**
+   * every connected peer's streamCursors, BINS per connection slot (-1 = not subscribed): one Int32Array per
+   * node, not an array per peer (a 10k-node run has 600k peers: docs/bench.md)
+   */
+  cursors = new Int32Array(BINS * 8);
+  private readonly freeSlots: number[] = [];
+  private slots = 0;
   /** chunks currently wanted from some peer (only with dedupInFlight) */
   private readonly inFlight = new Map<number, number>();
 
@@ -65,7 +72,14 @@ export class SyncNode {
   connect(peerId: number, po: number, po256: number, epoch: number): void {
     if (this.peers.has(peerId)) throw new Error(`assertion failed: node ${this.id} already connected to ${peerId}`);
     if (this.kad.on(po256)) this.syncer.depthChanged();
-    const peer = new Peer(this, peerId, po, po256, epoch);
+    const slot = this.freeSlots.pop() ?? this.slots++;
+    if ((slot + 1) * BINS > this.cursors.length) {
+      const bigger = new Int32Array(this.cursors.length * 2);
+      bigger.set(this.cursors);
+      this.cursors = bigger;
+    }
+    this.cursors.fill(-1, slot * BINS, (slot + 1) * BINS);
+    const peer = new Peer(this, peerId, po, po256, epoch, slot);
     this.peers.set(peerId, peer);
     this.env.after(this.opts.syncInitBackoff, peer, peer.timerToken(false));
   }
@@ -76,7 +90,8 @@ export class SyncNode {
     if (!peer) return;
     peer.closed = true;
     this.peers.delete(peerId);
-    for (const w of peer.wants) if (w.pending) this.wanting(w.pending, false);
+    this.freeSlots.push(peer.slot);
+    for (const w of peer.wants) if (w.active && w.pending) this.wanting(w.pending, false);
     this.syncer.peerGone(peer);
     if (this.kad.off(peer.po256)) this.syncer.depthChanged();
   }

@@ -39,6 +39,10 @@ export class Want extends RangeTask {
    * plain array searched linearly, not a Set (a 10k-node run keeps a million wants: docs/bench.md)
    */
   pending: number[] | undefined;
+  /** in the peer's wants map (Go's `wants`, looked up by ruid) */
+  active = false;
+  /** holds the peer's clientOpenGetRange slot of its (bin, kind) (may outlive `active`: L2) */
+  slot = false;
   protected expire(): void {
     this.node.client.batchTimedOut(this);
   }
@@ -108,12 +112,11 @@ export class Peer implements Timed {
   /** holds a slot of the #1972 mutant's PO-0 semaphore */
   holdsSlot = false;
   // client
-  /** streamCursors: cursor per bin, -1 = not subscribed (a plain array: half a Float64Array's memory per peer) */
-  readonly cursors: number[] = new Array<number>(BINS).fill(-1);
-  /** the client's wants by ruid (Go's per-peer map), in request order */
+  /**
+   * the client's wants, in request order: each is active (in Go's wants map by ruid), holds its (bin, kind)
+   * slot of clientOpenGetRange, or both; it leaves the list when neither
+   */
   readonly wants: Want[] = [];
-  /** clientOpenGetRange: the want holding each (bin, kind) slot (a want may hold it after it left `wants`: L2) */
-  private readonly slots: Want[] = [];
   // server
   /** batches offered and not yet answered by WantedHashes */
   readonly offers: Collector[] = [];
@@ -133,7 +136,18 @@ export class Peer implements Timed {
     readonly po256: number,
     /** distinguishes this connection's timers from an earlier connection's */
     readonly epoch: number,
+    /** the connection's slot in the node's per-peer tables (cursors), reused after the peer leaves */
+    readonly slot: number,
   ) {}
+
+  /** streamCursors[bin]: the cursor, -1 = not subscribed (a closed peer has none) */
+  cursor(bin: number): number {
+    return this.closed ? -1 : this.node.cursors[this.slot * BINS + bin]!;
+  }
+
+  setCursor(bin: number, cursor: number): void {
+    if (!this.closed) this.node.cursors[this.slot * BINS + bin] = cursor;
+  }
 
   /** token of the init backoff timer (signal false) or the depth-change signal (signal true) */
   timerToken(signal: boolean): number {
@@ -147,37 +161,47 @@ export class Peer implements Timed {
     return true;
   }
 
+  /** wants[ruid] */
   want(ruid: number): Want | undefined {
-    for (const w of this.wants) if (w.ruid === ruid) return w;
+    for (const w of this.wants) if (w.active && w.ruid === ruid) return w;
     return undefined;
   }
 
-  /** Adds a want (one of the same ruid is replaced in place, as a map's set would). */
+  /** wants[ruid] = w (an active want of the same ruid is replaced, as a map's set would) */
   addWant(w: Want): void {
-    putByRuid(this.wants, w);
+    const old = this.want(w.ruid);
+    if (old) this.removeWant(old);
+    w.active = true;
+    this.wants.push(w);
   }
 
+  /** delete(wants, ruid) */
   removeWant(w: Want): void {
-    removeFrom(this.wants, w);
+    w.active = false;
+    this.tidy(w);
   }
 
   /** clientOpenGetRange[key], key = rangeKey(bin, live) */
   openWant(key: number): Want | undefined {
-    for (const w of this.slots) if (rangeKey(w.bin, w.live) === key) return w;
+    for (const w of this.wants) if (w.slot && rangeKey(w.bin, w.live) === key) return w;
     return undefined;
   }
 
-  /** The want takes its (bin, kind) slot (the caller checked it was free, or a mutant ignores it). */
+  /** The want (already added) takes its (bin, kind) slot from whichever want held it. */
   takeSlot(w: Want): void {
-    const key = rangeKey(w.bin, w.live);
-    const i = this.slots.findIndex((x) => rangeKey(x.bin, x.live) === key);
-    if (i >= 0) this.slots[i] = w;
-    else this.slots.push(w);
+    const old = this.openWant(rangeKey(w.bin, w.live));
+    if (old) this.releaseSlot(old);
+    w.slot = true;
   }
 
   /** Frees the want's (bin, kind) slot if it holds it. */
   releaseSlot(w: Want): void {
-    removeFrom(this.slots, w);
+    w.slot = false;
+    this.tidy(w);
+  }
+
+  private tidy(w: Want): void {
+    if (!w.active && !w.slot) removeFrom(this.wants, w);
   }
 
   /** Keeps an offered batch until the client's WantedHashes (one of the same ruid is replaced). */

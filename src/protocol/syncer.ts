@@ -65,6 +65,6 @@ export class Syncer {
       for (const b of sub) if (b >= 0) node.intervals(peer.id, b);
       node.send(peer, { type: MsgType.StreamInfoReq, bins: sub.map((b) => b & 255) }); // uint8(-1) = 255: L5
     }
-    for (const b of quit) if (b >= 0) peer.cursors[b] = -1;
+    for (const b of quit) if (b >= 0) peer.setCursor(b, -1);
   }
 }

@@ -154,7 +154,7 @@ export function cursorsFor(world: World, node: number, peer: number): Map<number
   const p = world.nodes[node]!.peers.get(peer);
   const out = new Map<number, number>();
   if (!p) return out;
-  for (let b = 0; b < BINS; b++) if (p.cursors[b]! >= 0) out.set(b, p.cursors[b]!);
+  for (let b = 0; b < BINS; b++) if (p.cursor(b) >= 0) out.set(b, p.cursor(b));
   return out;
 }
 
