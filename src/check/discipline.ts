@@ -5,6 +5,7 @@ import { po16, po256 } from '../topology/address.js';
 import { depthFromBins } from '../topology/depth.js';
 import type { WorldObserver } from '../sim/observer.js';
 import type { World } from '../sim/world.js';
+import { OpenRanges } from './ranges.js';
 
 const BINS = 17;
 
@@ -32,16 +33,10 @@ export class Discipline implements WorldObserver {
   readonly counts = { drop: 0, exclusion: 0, range: 0, offer: 0 };
   private readonly kad: Uint16Array;
   private readonly maxPo: Int32Array;
-  /**
-   * per client: the open GetRange per (server, bin, kind) key -> ruid; one Map per client with small-integer
-   * keys, not one Map of (client, server, bin, kind): a 10k-node run keeps a million live ranges open
-   */
-  private readonly open: (Map<number, number> | undefined)[];
-  /**
-   * per client: ruid * n + server -> the open request, to close and check it on the answer (numeric keys,
-   * not strings: this runs for every GetRange and every answer; exact, as ruid * n + server < 2^53)
-   */
-  private readonly byRuid: (Map<number, { key: number; from: number; to: number }> | undefined)[];
+  /** per client, the GetRanges sent and not yet answered */
+  private readonly ranges: OpenRanges;
+  /** the range an answered request asked for (reused: this runs for every answer) */
+  private readonly asked: [number, number] = [0, 0];
   /** bin IDs as this observer numbers them: per (node, bin) a counter, per node chunk -> the last ID */
   private readonly binCounter: Int32Array;
   /** per node an IntTable, not one Map of chunk * n + node: a large run stores tens of millions of chunks */
@@ -73,8 +68,7 @@ export class Discipline implements WorldObserver {
     this.kad = new Uint16Array(n * 257);
     this.maxPo = new Int32Array(n);
     this.binCounter = new Int32Array(n * BINS);
-    this.byRuid = new Array<undefined>(n).fill(undefined);
-    this.open = new Array<undefined>(n).fill(undefined);
+    this.ranges = new OpenRanges(n);
     this.kadOf = Array.from({ length: n }, (_, i) => this.kad.subarray(i * 257, i * 257 + 257));
     this.ids = Array.from({ length: n }, () => new IntTable(world.arena));
     this.depth = new Int32Array(n);
@@ -87,7 +81,9 @@ export class Discipline implements WorldObserver {
   disconnected(a: number, b: number, reason: string, t: Micros): void {
     this.count(a, b, -1);
     for (const [x, y] of [[a, b], [b, a]] as const) {
-      for (let bin = 0; bin < BINS; bin++) for (const live of [0, 1]) this.open[x]?.delete(this.key(y, bin, live));
+      const keys: number[] = [];
+      for (let bin = 0; bin < BINS; bin++) for (const live of [0, 1]) keys.push(this.key(y, bin, live));
+      this.ranges.forget(x, keys);
     }
     if (reason !== 'disconnected by scenario' && reason !== 'node stopped') {
       this.add({ kind: 'drop', node: a, at: t, detail: `nodes ${a} and ${b} dropped: ${reason}` });
@@ -98,25 +94,15 @@ export class Discipline implements WorldObserver {
     if (m.type === MsgType.GetRange) {
       const live = m.to === LIVE ? 1 : 0;
       const key = this.key(to, m.bin, live);
-      let opens = this.open[from];
-      if (!opens) this.open[from] = opens = new Map();
-      const prev = opens.get(key);
-      if (prev !== undefined) {
+      const prev = this.ranges.openRuid(from, key);
+      if (prev >= 0) {
         this.add({ kind: 'range', node: from, at: t, detail: `node ${from} sent a second ${live ? 'live' : 'history'} GetRange for SYNC|${m.bin} of node ${to} (ruid ${m.ruid}) while ruid ${prev} was unanswered` });
       }
-      opens.set(key, m.ruid);
-      let reqs = this.byRuid[from];
-      if (!reqs) this.byRuid[from] = reqs = new Map();
-      reqs.set(m.ruid * this.world.nodes.length + to, { key, from: m.from, to: m.to === LIVE ? Infinity : m.to });
+      this.ranges.open(from, to, key, m.ruid, m.from, m.to === LIVE ? Infinity : m.to);
     } else if (m.type === MsgType.OfferedHashes || m.type === MsgType.BatchDone || m.type === MsgType.StreamState) {
-      const reqs = this.byRuid[to];
-      const id = m.ruid * this.world.nodes.length + from;
-      const req = reqs?.get(id);
-      if (req === undefined) return;
-      reqs!.delete(id);
-      const opens = this.open[to]!;
-      if (opens.get(req.key) === m.ruid) opens.delete(req.key);
-      if (m.type === MsgType.OfferedHashes) this.checkOffer(from, to, m.ruid, m.hashes, req.from, req.to, t);
+      const asked = this.asked;
+      if (!this.ranges.close(to, from, m.ruid, asked)) return;
+      if (m.type === MsgType.OfferedHashes) this.checkOffer(from, to, m.ruid, m.hashes, asked[0], asked[1], t);
     }
   }
 

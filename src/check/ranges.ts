@@ -1,0 +1,121 @@
+/**
+ * The GetRanges each client has sent and not yet seen answered, as the discipline checker tracks them from the
+ * wire. A 10k-node run keeps about a million open at once, so a request is a row of typed columns (recycled
+ * through a free list), not an object, and each client has two Maps of small integers into the rows:
+ * - by (server, bin, kind) key: the latest request for that stream, to spot a second one while it is open;
+ * - by ruid: the requests with that ruid (a chain through `next`, since two servers may see the same ruid),
+ *   to find the request an answer closes.
+ */
+export class OpenRanges {
+  private cap = 1024;
+  private ruid: Float64Array = new Float64Array(this.cap);
+  private server: Int32Array = new Int32Array(this.cap);
+  private key: Int32Array = new Int32Array(this.cap);
+  private from: Float64Array = new Float64Array(this.cap);
+  private to: Float64Array = new Float64Array(this.cap);
+  private next: Int32Array = new Int32Array(this.cap);
+  private readonly free: number[] = [];
+  private rows = 0;
+  private readonly byKey: (Map<number, number> | undefined)[];
+  private readonly byRuid: (Map<number, number> | undefined)[];
+
+  constructor(clients: number) {
+    this.byKey = new Array<undefined>(clients).fill(undefined);
+    this.byRuid = new Array<undefined>(clients).fill(undefined);
+  }
+
+  /** The ruid of the client's open request for `key`, or -1. */
+  openRuid(client: number, key: number): number {
+    const r = this.byKey[client]?.get(key);
+    return r === undefined ? -1 : this.ruid[r]!;
+  }
+
+  /** The client sent a GetRange: it becomes the open request of its key. */
+  open(client: number, server: number, key: number, ruid: number, from: number, to: number): void {
+    const r = this.row();
+    this.ruid[r] = ruid;
+    this.server[r] = server;
+    this.key[r] = key;
+    this.from[r] = from;
+    this.to[r] = to;
+    let keys = this.byKey[client];
+    if (!keys) this.byKey[client] = keys = new Map();
+    keys.set(key, r);
+    let ruids = this.byRuid[client];
+    if (!ruids) this.byRuid[client] = ruids = new Map();
+    this.next[r] = ruids.get(ruid) ?? -1;
+    ruids.set(ruid, r);
+  }
+
+  /**
+   * An answer with `ruid` from `server` reached the client: closes the request it answers and returns the
+   * range it asked for through `out` ([from, to], to = Infinity for live); false when none was open.
+   */
+  close(client: number, server: number, ruid: number, out: [number, number]): boolean {
+    const r = this.unchain(client, server, ruid);
+    if (r < 0) return false;
+    out[0] = this.from[r]!;
+    out[1] = this.to[r]!;
+    const keys = this.byKey[client]!;
+    if (keys.get(this.key[r]!) === r) keys.delete(this.key[r]!);
+    this.free.push(r);
+    return true;
+  }
+
+  /** The connection went down: the client's open requests for these keys are forgotten (never answered). */
+  forget(client: number, keys: readonly number[]): void {
+    const byKey = this.byKey[client];
+    if (!byKey) return;
+    for (const key of keys) {
+      const r = byKey.get(key);
+      if (r === undefined) continue;
+      byKey.delete(key);
+      if (this.unchain(client, this.server[r]!, this.ruid[r]!) === r) this.free.push(r);
+    }
+  }
+
+  /** Takes the request (server, ruid) off the client's ruid chain; returns its row or -1. */
+  private unchain(client: number, server: number, ruid: number): number {
+    const ruids = this.byRuid[client];
+    const head = ruids?.get(ruid);
+    if (head === undefined) return -1;
+    let prev = -1;
+    for (let r = head; r >= 0; prev = r, r = this.next[r]!) {
+      if (this.server[r] !== server) continue;
+      const next = this.next[r]!;
+      if (prev >= 0) this.next[prev] = next;
+      else if (next >= 0) ruids!.set(ruid, next);
+      else ruids!.delete(ruid);
+      return r;
+    }
+    return -1;
+  }
+
+  private row(): number {
+    const r = this.free.pop();
+    if (r !== undefined) return r;
+    if (this.rows === this.cap) this.grow();
+    return this.rows++;
+  }
+
+  private grow(): void {
+    const cap = this.cap * 2;
+    const f64 = (a: Float64Array): Float64Array => {
+      const b = new Float64Array(cap);
+      b.set(a);
+      return b;
+    };
+    const i32 = (a: Int32Array): Int32Array => {
+      const b = new Int32Array(cap);
+      b.set(a);
+      return b;
+    };
+    this.ruid = f64(this.ruid);
+    this.server = i32(this.server);
+    this.key = i32(this.key);
+    this.from = f64(this.from);
+    this.to = f64(this.to);
+    this.next = i32(this.next);
+    this.cap = cap;
+  }
+}
