@@ -15,8 +15,11 @@ export type DropReason = string;
 /** Everything non-deterministic a node may touch, and nothing more. */
 export interface Env {
   now(): Micros;
-  /** the network decides when (and whether) it arrives */
-  send(from: number, to: number, msg: Message): void;
+  /**
+   * the network decides when (and whether) it arrives; `link` is the handle the network gave the
+   * connection at connect (it spares a lookup of the connection per message)
+   */
+  send(from: number, to: number, msg: Message, link?: unknown): void;
   /** schedules `rec.fire(token)` after `delay`; cancel by changing the record's token */
   after(delay: Micros, rec: Timed, token: number): void;
   /** schedules `rec.fire(token)` at virtual time `time` (>= now): for timers whose delay varies */

@@ -69,7 +69,7 @@ export class SyncNode {
   // --- connections -------------------------------------------------------------------------------------
 
   /** A connection came up: kademlia on, then the stream protocol starts for the peer. */
-  connect(peerId: number, po: number, po256: number, epoch: number): void {
+  connect(peerId: number, po: number, po256: number, epoch: number, link?: unknown): void {
     if (this.peers.has(peerId)) throw new Error(`assertion failed: node ${this.id} already connected to ${peerId}`);
     if (this.kad.on(po256)) this.syncer.depthChanged();
     const slot = this.freeSlots.pop() ?? this.slots++;
@@ -79,7 +79,7 @@ export class SyncNode {
       this.cursors = bigger;
     }
     this.cursors.fill(-1, slot * BINS, (slot + 1) * BINS);
-    const peer = new Peer(this, peerId, po, po256, epoch, slot);
+    const peer = new Peer(this, peerId, po, po256, epoch, slot, link);
     this.peers.set(peerId, peer);
     this.env.after(this.opts.syncInitBackoff, peer, peer.timerToken(false));
   }
@@ -124,7 +124,7 @@ export class SyncNode {
   }
 
   send(peer: Peer, m: Message): void {
-    this.env.send(this.id, peer.id, m);
+    this.env.send(this.id, peer.id, m, peer.link);
   }
 
   drop(peer: Peer, reason: DropReason): void {

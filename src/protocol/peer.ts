@@ -138,6 +138,8 @@ export class Peer implements Timed {
     readonly epoch: number,
     /** the connection's slot in the node's per-peer tables (cursors), reused after the peer leaves */
     readonly slot: number,
+    /** the network's handle of the connection (opaque here), handed back with every message sent */
+    readonly link: unknown,
   ) {}
 
   /** streamCursors[bin]: the cursor, -1 = not subscribed (a closed peer has none) */

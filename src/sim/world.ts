@@ -29,6 +29,8 @@ interface Conn {
   readonly po256: number;
   readonly ab: Channel;
   readonly ba: Channel;
+  /** false once unlinked (a node may still hold the handle while its handler finishes) */
+  live: boolean;
 }
 
 /**
@@ -273,10 +275,11 @@ export class World {
       po256: po256(t.addrs, x, t.addrs, y),
       ab: new Channel(),
       ba: new Channel(),
+      live: true,
     };
     this.conns.set(key, conn);
-    this.nodes[x]!.connect(y, conn.po, conn.po256, conn.epoch);
-    this.nodes[y]!.connect(x, conn.po, conn.po256, conn.epoch);
+    this.nodes[x]!.connect(y, conn.po, conn.po256, conn.epoch, conn);
+    this.nodes[y]!.connect(x, conn.po, conn.po256, conn.epoch, conn);
     for (const o of this.observers) o.connected?.(x, y, this.now);
   }
 
@@ -285,6 +288,7 @@ export class World {
     const conn = this.conns.get(key);
     if (!conn) return false;
     this.conns.delete(key);
+    conn.live = false;
     this.nodes[conn.a]!.disconnect(conn.b);
     this.nodes[conn.b]!.disconnect(conn.a);
     for (const o of this.observers) o.disconnected?.(conn.a, conn.b, reason, this.now);
@@ -309,17 +313,17 @@ export class World {
     const w = this;
     return {
       now: () => w.engine.now,
-      send: (from, to, msg) => w.send(from, to, msg),
+      send: (from, to, msg, link) => w.send(from, to, msg, link as Conn | undefined),
       after: (delay: Micros, rec: Timed, token: number) => w.engine.after(delay, w.K_TIMER, node, token, 0, rec),
       at: (time: Micros, rec: Timed, token: number) => w.engine.at(time, w.K_TIMER, node, token, 0, rec),
       drop: (from, to, reason) => w.dropped(from, to, reason),
     };
   }
 
-  private send(from: number, to: number, msg: Message): void {
+  private send(from: number, to: number, msg: Message, link: Conn | undefined): void {
     const key = this.key(from, to);
-    const conn = this.conns.get(key);
-    if (!conn) return; // the peer is gone: nothing is sent
+    const conn = link ?? this.conns.get(key);
+    if (!conn || !conn.live) return; // the peer is gone: nothing is sent
     const bytes = wireSize(msg);
     const ch = from === conn.a ? conn.ab : conn.ba;
     // hot path: most runs set no per-pair link model, so skip the lookup while there is none
