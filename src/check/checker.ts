@@ -1,7 +1,8 @@
-import { IntTable } from '../core/inttable.js';
+import type { IntTable } from '../core/inttable.js';
 import type { Micros } from '../core/units.js';
 import { po16, po256 } from '../topology/address.js';
 import { Buckets } from './series.js';
+import { Paged, PairIndex } from './pairs.js';
 import type { WorldObserver } from '../sim/observer.js';
 import type { World } from '../sim/world.js';
 
@@ -29,8 +30,9 @@ export interface Duplicate {
  * events (uploads, stores, removals, ChunkDelivery arrivals), never from the protocol's counters.
  *
  * Memory: a 10k-node run keeps tens of millions of (chunk, node) pairs, so they are not Map entries and
- * objects. Each node has an IntTable chunk -> record * 2 + held; a record's fields (when the node first
- * stored the chunk, how it first arrived) live in paged typed arrays. The first arrivals only serve to
+ * objects: each pair has a record number in a PairIndex (shared with the discipline checker when the runner
+ * builds both), and a record's fields (held now, when the node first stored the chunk, how it first arrived)
+ * live in paged typed arrays. The first arrivals only serve to
  * describe the first `maxDuplicatesKept` duplicates; once that many are kept they are released.
  */
 export class Recorder implements WorldObserver {
@@ -50,9 +52,8 @@ export class Recorder implements WorldObserver {
   readonly duplicateSeries = new Buckets();
   arrivals = 0;
   lastStore: Micros = 0;
-  /** per node: chunk -> record * 2 + (1 if held now) */
-  private readonly pairs: IntTable[];
-  private records = 0;
+  /** 1 while the node holds the chunk, by record */
+  private readonly held = new Paged(Uint8Array, 0);
   private readonly firstStored = new Paged(Float64Array, -1);
   /** first arrival while not held: sender (-1 none), ruid, time; undefined once no longer needed */
   private arrival: { from: Paged<Int32Array>; ruid: Paged<Float64Array>; at: Paged<Float64Array> } | undefined = {
@@ -64,11 +65,11 @@ export class Recorder implements WorldObserver {
   constructor(
     private readonly world: World,
     private readonly maxDuplicatesKept = 1000,
+    private readonly pairs = new PairIndex(world.nodes.length, world.arena),
   ) {
     this.n = world.nodes.length;
-    this.pairs = Array.from({ length: this.n }, () => new IntTable(world.arena));
-    this.holders = this.pairs.map((t) => new HeldChunks(t));
-    this.storedAt = new StoredTimes(this.pairs, this.firstStored);
+    this.holders = pairs.tables.map((t) => new HeldChunks(t, this.held));
+    this.storedAt = new StoredTimes(pairs.tables, this.firstStored);
     if (maxDuplicatesKept === 0) this.arrival = undefined;
   }
 
@@ -80,28 +81,19 @@ export class Recorder implements WorldObserver {
   }
 
   stored(node: number, chunk: number, t: Micros): void {
-    const table = this.pairs[node]!;
-    const r = this.records;
-    const v = table.add(chunk, 2 * r + 1);
-    if (v < 0) {
-      this.newRecord();
-      this.firstStored.set(r, t);
+    const r = this.pairs.ensure(node, chunk);
+    if (this.firstStored.get(r) < 0) this.firstStored.set(r, t);
+    if (this.held.get(r) === 0) {
+      this.held.set(r, 1);
       this.holders[node]!.size++;
-    } else {
-      if (this.firstStored.get(v >> 1) < 0) this.firstStored.set(v >> 1, t);
-      if ((v & 1) === 0) {
-        table.set(chunk, v | 1);
-        this.holders[node]!.size++;
-      }
     }
     this.lastStore = t;
   }
 
   removed(node: number, chunk: number): void {
-    const table = this.pairs[node]!;
-    const v = table.get(chunk);
-    if (v >= 0 && (v & 1) === 1) {
-      table.set(chunk, v & ~1);
+    const r = this.pairs.get(node, chunk);
+    if (r >= 0 && this.held.get(r) === 1) {
+      this.held.set(r, 0);
       this.holders[node]!.size--;
     }
     let at = this.removedAt.get(chunk);
@@ -117,16 +109,11 @@ export class Recorder implements WorldObserver {
   arrived(node: number, chunk: number, from: number, ruid: number, t: Micros): void {
     this.arrivals++;
     this.deliveries.add(chunk);
-    const table = this.pairs[node]!;
-    const v = table.get(chunk);
-    if (v < 0 || (v & 1) === 0) {
+    const v = this.pairs.get(node, chunk);
+    if (v < 0 || this.held.get(v) === 0) {
       const a = this.arrival;
       if (!a) return;
-      let r = v >> 1;
-      if (v < 0) {
-        r = this.newRecord();
-        table.set(chunk, 2 * r);
-      }
+      const r = v < 0 ? this.pairs.ensure(node, chunk) : v;
       if (a.from.get(r) < 0) {
         a.from.set(r, from);
         a.ruid.set(r, ruid);
@@ -137,16 +124,9 @@ export class Recorder implements WorldObserver {
     this.duplicateCount++;
     this.duplicateSeries.add('duplicates', t);
     if (this.duplicates.length < this.maxDuplicatesKept) {
-      this.duplicates.push({ node, chunk, at: t, second: this.arrivalOf(from, ruid, chunk, t), first: this.firstArrival(v >> 1, chunk) });
+      this.duplicates.push({ node, chunk, at: t, second: this.arrivalOf(from, ruid, chunk, t), first: this.firstArrival(v, chunk) });
       if (this.duplicates.length === this.maxDuplicatesKept) this.arrival = undefined; // never asked for again
     }
-  }
-
-  private newRecord(): number {
-    const r = this.records++;
-    this.firstStored.set(r, -1);
-    this.arrival?.from.set(r, -1);
-    return r;
   }
 
   private firstArrival(r: number, chunk: number): Arrival | undefined {
@@ -164,17 +144,20 @@ export class Recorder implements WorldObserver {
 /** The chunks one node holds now: a read-only view of the recorder's pairs (has, size, iteration). */
 export class HeldChunks {
   size = 0;
-  constructor(private readonly table: IntTable) {}
+  constructor(
+    private readonly table: IntTable,
+    private readonly held: Paged<Uint8Array>,
+  ) {}
 
   has(chunk: number): boolean {
-    const v = this.table.get(chunk);
-    return v >= 0 && (v & 1) === 1;
+    const r = this.table.get(chunk);
+    return r >= 0 && this.held.get(r) === 1;
   }
 
   /** Every chunk held, in no particular order. */
   forEach(f: (chunk: number) => void): void {
-    this.table.forEach((chunk, v) => {
-      if ((v & 1) === 1) f(chunk);
+    this.table.forEach((chunk, r) => {
+      if (this.held.get(r) === 1) f(chunk);
     });
   }
 
@@ -194,9 +177,9 @@ export class StoredTimes {
 
   get(key: number): Micros | undefined {
     const n = this.pairs.length;
-    const v = this.pairs[key % n]!.get(Math.floor(key / n));
-    if (v < 0) return undefined;
-    const t = this.times.get(v >> 1);
+    const r = this.pairs[key % n]!.get(Math.floor(key / n));
+    if (r < 0) return undefined;
+    const t = this.times.get(r);
     return t < 0 ? undefined : t;
   }
 
@@ -207,8 +190,8 @@ export class StoredTimes {
   /** Every (chunk, node, time first stored), node by node, in no particular order within a node. */
   forEach(f: (chunk: number, node: number, t: Micros) => void): void {
     this.pairs.forEach((table, node) =>
-      table.forEach((chunk, v) => {
-        const t = this.times.get(v >> 1);
+      table.forEach((chunk, r) => {
+        const t = this.times.get(r);
         if (t >= 0) f(chunk, node, t);
       }),
     );
@@ -240,34 +223,6 @@ export class Counts {
     return c === undefined || c === 0 ? undefined : c;
   }
 }
-
-type Column = Int32Array | Float64Array;
-
-/** A growable typed array in pages of 64k, so growing never copies (or briefly doubles) a huge array. */
-class Paged<T extends Column> {
-  private readonly pages: T[] = [];
-  constructor(
-    private readonly make: new (length: number) => T,
-    private readonly initial: number,
-  ) {}
-
-  get(i: number): number {
-    return this.pages[i >>> PAGE_BITS]![i & PAGE_MASK]!;
-  }
-
-  set(i: number, v: number): void {
-    const p = i >>> PAGE_BITS;
-    while (p >= this.pages.length) {
-      const page = new this.make(1 << PAGE_BITS);
-      if (this.initial !== 0) page.fill(this.initial);
-      this.pages.push(page);
-    }
-    this.pages[p]![i & PAGE_MASK] = v;
-  }
-}
-
-const PAGE_BITS = 16;
-const PAGE_MASK = (1 << PAGE_BITS) - 1;
 
 /** PO256 between a node and a chunk. */
 export function nodeChunkPO(world: World, node: number, chunk: number): number {

@@ -1,4 +1,3 @@
-import { IntTable } from '../core/inttable.js';
 import type { Micros } from '../core/units.js';
 import { LIVE, MsgType, type Message } from '../protocol/messages.js';
 import { po16, po256 } from '../topology/address.js';
@@ -6,6 +5,7 @@ import { depthFromBins } from '../topology/depth.js';
 import type { WorldObserver } from '../sim/observer.js';
 import type { World } from '../sim/world.js';
 import { OpenRanges } from './ranges.js';
+import { Paged, PairIndex } from './pairs.js';
 
 const BINS = 17;
 
@@ -37,10 +37,10 @@ export class Discipline implements WorldObserver {
   private readonly ranges: OpenRanges;
   /** the range an answered request asked for (reused: this runs for every answer) */
   private readonly asked: [number, number] = [0, 0];
-  /** bin IDs as this observer numbers them: per (node, bin) a counter, per node chunk -> the last ID */
+  /** bin IDs as this observer numbers them: per (node, bin) a counter, per (node, chunk) pair the last ID */
   private readonly binCounter: Int32Array;
-  /** per node an IntTable, not one Map of chunk * n + node: a large run stores tens of millions of chunks */
-  private readonly ids: IntTable[];
+  /** the last bin ID by pair record (-1: never stored) */
+  private readonly binIds = new Paged(Int32Array, -1);
   /** each node's depth from `kad`, recomputed when its connections change (not on every store) */
   private readonly depth: Int32Array;
   /** each node's row of `kad` */
@@ -62,6 +62,8 @@ export class Discipline implements WorldObserver {
     private readonly neighbourhoodSize: number,
     private readonly onlyWithinDepth: boolean,
     private readonly batchSize: number,
+    /** the (node, chunk) pair records (shared with the recorder when the runner builds both) */
+    private readonly pairs = new PairIndex(world.nodes.length, world.arena),
     private readonly limit = 200,
   ) {
     const n = world.nodes.length;
@@ -70,7 +72,6 @@ export class Discipline implements WorldObserver {
     this.binCounter = new Int32Array(n * BINS);
     this.ranges = new OpenRanges(n);
     this.kadOf = Array.from({ length: n }, (_, i) => this.kad.subarray(i * 257, i * 257 + 257));
-    this.ids = Array.from({ length: n }, () => new IntTable(world.arena));
     this.depth = new Int32Array(n);
   }
 
@@ -122,7 +123,8 @@ export class Discipline implements WorldObserver {
       this.add({ kind: 'offer', node: server, at: t, detail: `node ${server} offered ${hashes.length} hashes (ruid ${ruid}) to node ${client}, more than the batch size ${this.batchSize}` });
     }
     for (const c of hashes) {
-      const id = this.ids[server]!.get(c);
+      const r = this.pairs.get(server, c);
+      const id = r < 0 ? -1 : this.binIds.get(r);
       if (id >= 0 && id >= from && id <= to) continue;
       const range = `[${from}, ${to === Infinity ? 'live' : to}]`;
       this.add({ kind: 'offer', node: server, chunk: c, at: t, detail: `node ${server} offered bin ID ${id >= 0 ? id : '?'} to node ${client} (ruid ${ruid}) for GetRange ${range}` });
@@ -134,7 +136,7 @@ export class Discipline implements WorldObserver {
   stored(node: number, chunk: number, t: Micros): void {
     const w0 = this.world;
     const slot = node * BINS + po16(w0.topology.addrs.head(node), w0.chunks.head(chunk));
-    this.ids[node]!.set(chunk, ++this.binCounter[slot]!);
+    this.binIds.set(this.pairs.ensure(node, chunk), ++this.binCounter[slot]!);
     if (node !== this.deliveringNode || !this.takeDelivering(chunk)) return;
     const a = { from: this.deliveringFrom };
     const w = this.world;

@@ -1,0 +1,65 @@
+import type { Int32Arena } from '../core/arena.js';
+import { IntTable } from '../core/inttable.js';
+
+/**
+ * The checkers' (node, chunk) pairs: one record number per pair a checker has seen, in one IntTable per node
+ * (chunk -> record). The recorder and the discipline checker share one index and keep their own columns by
+ * record (times first stored, held bits; bin IDs as the discipline numbers them): a 10k-node run has tens of
+ * millions of pairs (docs/bench.md), and one table instead of two saves about 10 bytes a pair. Both build it
+ * from the world's events only; neither reads the protocol's store.
+ */
+export class PairIndex {
+  readonly tables: IntTable[];
+  /** records handed out so far: record numbers are 0 .. records - 1 */
+  records = 0;
+
+  constructor(nodes: number, arena?: Int32Arena) {
+    this.tables = Array.from({ length: nodes }, () => new IntTable(arena));
+  }
+
+  /** The pair's record, or -1 when no checker has seen it. */
+  get(node: number, chunk: number): number {
+    return this.tables[node]!.get(chunk);
+  }
+
+  /** The pair's record, made when new (its columns then read their initial values). */
+  ensure(node: number, chunk: number): number {
+    const r = this.records;
+    const old = this.tables[node]!.add(chunk, r);
+    if (old >= 0) return old;
+    this.records++;
+    return r;
+  }
+}
+
+type Column = Uint8Array | Int32Array | Float64Array;
+
+/**
+ * A growable typed array in pages of 64k, so growing never copies (or briefly doubles) a huge array; an index
+ * no page covers yet reads the initial value.
+ */
+export class Paged<T extends Column> {
+  private readonly pages: T[] = [];
+  constructor(
+    private readonly make: new (length: number) => T,
+    private readonly initial: number,
+  ) {}
+
+  get(i: number): number {
+    const page = this.pages[i >>> PAGE_BITS];
+    return page === undefined ? this.initial : page[i & PAGE_MASK]!;
+  }
+
+  set(i: number, v: number): void {
+    const p = i >>> PAGE_BITS;
+    while (p >= this.pages.length) {
+      const page = new this.make(1 << PAGE_BITS);
+      if (this.initial !== 0) page.fill(this.initial);
+      this.pages.push(page);
+    }
+    this.pages[p]![i & PAGE_MASK] = v;
+  }
+}
+
+const PAGE_BITS = 16;
+const PAGE_MASK = (1 << PAGE_BITS) - 1;
