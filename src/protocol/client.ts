@@ -68,8 +68,8 @@ export class Client {
     }
     want.pending = pending;
     node.wanting(pending, true);
-    want.token++;
-    node.env.after(node.opts.clientBatchTimeout, want, want.token);
+    want.token = node.nextTimerToken();
+    node.env.after(node.opts.clientBatchTimeout, node.wantTimer, want.token, peer.id);
     node.send(peer, { type: MsgType.WantedHashes, ruid: m.ruid, bits });
   }
 
@@ -122,7 +122,7 @@ export class Client {
     const node = this.node;
     const peer = want.peer;
     want.done = true;
-    want.token++;
+    want.token = 0; // its timer (if any) finds no want with its token
     if (want.pending) node.wanting(want.pending, false);
     peer.removeWant(want);
     this.release(want);
@@ -132,7 +132,7 @@ export class Client {
 
   private abandon(want: Want): void {
     want.done = true;
-    want.token++;
+    want.token = 0;
     if (want.pending) this.node.wanting(want.pending, false);
     want.peer.removeWant(want);
     this.release(want);

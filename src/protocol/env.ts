@@ -6,7 +6,8 @@ import type { Message } from './messages.js';
  * `fire` returns false for a cancelled (stale) timer, so the world can tell real work from leftovers.
  */
 export interface Timed {
-  fire(token: number): boolean;
+  /** `arg` is what the timer was scheduled with (0 unless given) */
+  fire(token: number, arg: number): boolean;
 }
 
 /** Why a node dropped a peer (a Go handler returning Break). */
@@ -20,10 +21,10 @@ export interface Env {
    * connection at connect (it spares a lookup of the connection per message)
    */
   send(from: number, to: number, msg: Message, link?: unknown): void;
-  /** schedules `rec.fire(token)` after `delay`; cancel by changing the record's token */
-  after(delay: Micros, rec: Timed, token: number): void;
-  /** schedules `rec.fire(token)` at virtual time `time` (>= now): for timers whose delay varies */
-  at(time: Micros, rec: Timed, token: number): void;
+  /** schedules `rec.fire(token, arg)` after `delay`; cancel by changing the record's token */
+  after(delay: Micros, rec: Timed, token: number, arg?: number): void;
+  /** schedules `rec.fire(token, arg)` at virtual time `time` (>= now): for timers whose delay varies */
+  at(time: Micros, rec: Timed, token: number, arg?: number): void;
   /** drops the connection between two nodes (both sides see the peer go) */
   drop(node: number, peer: number, reason: DropReason): void;
 }

@@ -6,7 +6,7 @@ import { Kademlia } from './kademlia.js';
 import { BINS, Localstore, type ChunkHeads, type StoreObserver } from './localstore.js';
 import { MsgType, type Message } from './messages.js';
 import type { LatentDefect, Mutant, ProtocolOptions } from './options.js';
-import { Peer } from './peer.js';
+import { Peer, WantTimer } from './peer.js';
 import { Server } from './server.js';
 import { wantsBin } from './subscriptions.js';
 import { Syncer } from './syncer.js';
@@ -24,6 +24,9 @@ export class SyncNode {
   readonly client: Client;
   readonly syncer: Syncer;
   private readonly intervalStore = new Map<number, Intervals>();
+  /** the record of the client's batch timers (see Want) */
+  readonly wantTimer = new WantTimer(this);
+  private timerTokens = 0;
   private readonly mutants: ReadonlySet<string>;
   private readonly defects: ReadonlySet<string>;
   /** NeedData LRU (Map order = recency), kept only when removals can make it differ from the store */
@@ -56,6 +59,11 @@ export class SyncNode {
     this.mutants = new Set(opts.mutants);
     this.defects = new Set(opts.latentDefects);
     this.needCache = trackNeedData && opts.needDataCache > 0 ? new Map() : undefined;
+  }
+
+  /** A token no earlier timer of this node had. */
+  nextTimerToken(): number {
+    return ++this.timerTokens;
   }
 
   mutant(name: Mutant): boolean {

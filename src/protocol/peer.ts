@@ -7,9 +7,9 @@ export const rangeKey = (bin: number, live: boolean): number => bin * 2 + (live 
 
 /**
  * One range of one stream between two peers, with a cancellable timer: a client's want and a server's batch
- * are both one. The timer fires `expire` unless the token moved on, the task ended or the peer left.
+ * are both one. The timer is live while its token is the task's and the task is not done.
  */
-abstract class RangeTask implements Timed {
+abstract class RangeTask {
   token = 0;
   done = false;
   constructor(
@@ -21,12 +21,6 @@ abstract class RangeTask implements Timed {
     public to: number,
     readonly live: boolean,
   ) {}
-  fire(token: number): boolean {
-    if (token !== this.token || this.done || this.peer.closed) return false;
-    this.expire();
-    return true;
-  }
-  protected abstract expire(): void;
 }
 
 /**
@@ -34,6 +28,8 @@ abstract class RangeTask implements Timed {
  *   requested -> offered (WantedHashes sent, chunks awaited) -> sealed | timedOut | abandoned
  */
 export class Want extends RangeTask {
+  // The batch timer's token is unique in the node and the timer's record is the node's WantTimer, not the want:
+  // a want the queue referred to would stay in memory for the whole timeout (10 s) after it was sealed.
   /**
    * wanted chunk ids still to arrive (undefined until an offer was answered): at most a batch (64), so a
    * plain array searched linearly, not a Set (a 10k-node run keeps a million wants: docs/bench.md)
@@ -43,8 +39,17 @@ export class Want extends RangeTask {
   active = false;
   /** holds the peer's clientOpenGetRange slot of its (bin, kind) (may outlive `active`: L2) */
   slot = false;
-  protected expire(): void {
-    this.node.client.batchTimedOut(this);
+}
+
+/** The record of every want's batch timer in a node: token = the want's token, arg = the peer. */
+export class WantTimer implements Timed {
+  constructor(private readonly node: SyncNode) {}
+
+  fire(token: number, peerId: number): boolean {
+    const want = this.node.peers.get(peerId)?.wantByToken(token);
+    if (!want) return false;
+    this.node.client.batchTimedOut(want);
+    return true;
   }
 }
 
@@ -52,7 +57,7 @@ export class Want extends RangeTask {
  * A server collecting one batch for a GetRange (Go's collectBatch):
  *   scanning -> parked (waiting for puts into the bin; idle timer armed after the first hash) -> finished
  */
-export class Collector extends RangeTask {
+export class Collector extends RangeTask implements Timed {
   readonly hashes: number[] = [];
   last = 0;
   next = this.from;
@@ -77,7 +82,7 @@ export class Collector extends RangeTask {
     env.after(timeout, this, this.token);
   }
 
-  override fire(token: number): boolean {
+  fire(token: number): boolean {
     if (token !== this.token || this.done || this.peer.closed) return false;
     const env = this.node.env;
     if (env.now() < this.deadline) {
@@ -85,12 +90,8 @@ export class Collector extends RangeTask {
       return false;
     }
     this.armed = false;
-    this.expire();
-    return true;
-  }
-
-  protected expire(): void {
     this.node.server.finish(this);
+    return true;
   }
 }
 
@@ -166,6 +167,12 @@ export class Peer implements Timed {
   /** wants[ruid] */
   want(ruid: number): Want | undefined {
     for (const w of this.wants) if (w.active && w.ruid === ruid) return w;
+    return undefined;
+  }
+
+  /** The active want whose batch timer has this token. */
+  wantByToken(token: number): Want | undefined {
+    for (const w of this.wants) if (w.active && !w.done && w.token === token) return w;
     return undefined;
   }
 

@@ -77,8 +77,8 @@ export class World {
     const e = this.engine;
     // c = epoch * 8 + message type, so the fingerprint sees what kind of message each delivery was
     this.K_DELIVER = e.register('deliver', (from, to, c, msg) => this.deliver(from, to, Math.floor(c / 8), msg as Message));
-    this.K_TIMER = e.register('timer', (_node, token, _c, rec) => {
-      if ((rec as Timed).fire(token)) this.lastActive = this.engine.now;
+    this.K_TIMER = e.register('timer', (_node, token, arg, rec) => {
+      if ((rec as Timed).fire(token, arg)) this.lastActive = this.engine.now;
     });
     this.K_REDIAL = e.register('redial', (a, b) => this.redial(a, b));
     for (let i = 0; i < n; i++) {
@@ -314,8 +314,8 @@ export class World {
     return {
       now: () => w.engine.now,
       send: (from, to, msg, link) => w.send(from, to, msg, link as Conn | undefined),
-      after: (delay: Micros, rec: Timed, token: number) => w.engine.after(delay, w.K_TIMER, node, token, 0, rec),
-      at: (time: Micros, rec: Timed, token: number) => w.engine.at(time, w.K_TIMER, node, token, 0, rec),
+      after: (delay: Micros, rec: Timed, token: number, arg = 0) => w.engine.after(delay, w.K_TIMER, node, token, arg, rec),
+      at: (time: Micros, rec: Timed, token: number, arg = 0) => w.engine.at(time, w.K_TIMER, node, token, arg, rec),
       drop: (from, to, reason) => w.dropped(from, to, reason),
     };
   }
