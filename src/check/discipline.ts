@@ -4,6 +4,7 @@ import { po16, po256 } from '../topology/address.js';
 import { depthFromBins } from '../topology/depth.js';
 import type { WorldObserver } from '../sim/observer.js';
 import type { World } from '../sim/world.js';
+import { Int32List } from '../core/int32list.js';
 import { OpenRanges } from './ranges.js';
 import { Paged, PairIndex } from './pairs.js';
 
@@ -35,12 +36,18 @@ export class Discipline implements WorldObserver {
   private readonly maxPo: Int32Array;
   /** per client, the GetRanges sent and not yet answered */
   private readonly ranges: OpenRanges;
-  /** the range an answered request asked for (reused: this runs for every answer) */
-  private readonly asked: [number, number] = [0, 0];
+  /** what an answered request asked for: from, to, key (reused: this runs for every answer) */
+  private readonly asked: [number, number, number] = [0, 0, 0];
   /** bin IDs as this observer numbers them: per (node, bin) a counter, per (node, chunk) pair the last ID */
   private readonly binCounter: Int32Array;
   /** the last bin ID by pair record (-1: never stored) */
   private readonly binIds = new Paged(Int32Array, -1);
+  /**
+   * per (node, bin): bin ID - 1 -> chunk (-1 once the chunk was stored again under a later ID), so an offer,
+   * whose hashes come in ID order, is checked by one forward walk over adjacent memory instead of a lookup
+   * per hash in the node's pair table (the run's most cache-missing checker step)
+   */
+  private readonly byId: (Int32List | undefined)[];
   /** each node's depth from `kad`, recomputed when its connections change (not on every store) */
   private readonly depth: Int32Array;
   /** each node's row of `kad` */
@@ -71,6 +78,7 @@ export class Discipline implements WorldObserver {
     this.maxPo = new Int32Array(n);
     this.binCounter = new Int32Array(n * BINS);
     this.ranges = new OpenRanges(n);
+    this.byId = new Array<undefined>(n * BINS).fill(undefined);
     this.kadOf = Array.from({ length: n }, (_, i) => this.kad.subarray(i * 257, i * 257 + 257));
     this.depth = new Int32Array(n);
   }
@@ -103,7 +111,7 @@ export class Discipline implements WorldObserver {
     } else if (m.type === MsgType.OfferedHashes || m.type === MsgType.BatchDone || m.type === MsgType.StreamState) {
       const asked = this.asked;
       if (!this.ranges.close(to, from, m.ruid, asked)) return;
-      if (m.type === MsgType.OfferedHashes) this.checkOffer(from, to, m.ruid, m.hashes, asked[0], asked[1], t);
+      if (m.type === MsgType.OfferedHashes) this.checkOffer(from, to, m.ruid, m.hashes, asked[0], asked[1], (asked[2] >> 1) % BINS, t);
     }
   }
 
@@ -118,11 +126,20 @@ export class Discipline implements WorldObserver {
     this.delivering[this.deliveringCount++] = chunk;
   }
 
-  private checkOffer(server: number, client: number, ruid: number, hashes: readonly number[], from: number, to: number, t: Micros): void {
+  private checkOffer(server: number, client: number, ruid: number, hashes: readonly number[], from: number, to: number, bin: number, t: Micros): void {
     if (hashes.length > this.batchSize) {
       this.add({ kind: 'offer', node: server, at: t, detail: `node ${server} offered ${hashes.length} hashes (ruid ${ruid}) to node ${client}, more than the batch size ${this.batchSize}` });
     }
+    const list = this.byId[server * BINS + bin];
+    let next = from; // the walk's next bin ID
     for (const c of hashes) {
+      // fast: c is at a bin ID in [next, to] of the requested bin (IDs are positions + 1)
+      const i = list ? list.indexOf(c, next - 1, Math.min(to, list.length) - 1) : -1;
+      if (i >= 0) {
+        next = i + 2;
+        continue;
+      }
+      // otherwise (out of order, another bin, or a breach) the pair's last bin ID decides
       const r = this.pairs.get(server, c);
       const id = r < 0 ? -1 : this.binIds.get(r);
       if (id >= 0 && id >= from && id <= to) continue;
@@ -136,7 +153,14 @@ export class Discipline implements WorldObserver {
   stored(node: number, chunk: number, t: Micros): void {
     const w0 = this.world;
     const slot = node * BINS + po16(w0.topology.addrs.head(node), w0.chunks.head(chunk));
-    this.binIds.set(this.pairs.ensure(node, chunk), ++this.binCounter[slot]!);
+    const r = this.pairs.ensure(node, chunk);
+    const old = this.binIds.get(r);
+    const id = ++this.binCounter[slot]!;
+    this.binIds.set(r, id);
+    let list = this.byId[slot];
+    if (!list) this.byId[slot] = list = new Int32List(w0.arena);
+    if (old >= 0) list.set(old - 1, -1);
+    list.push(chunk);
     if (node !== this.deliveringNode || !this.takeDelivering(chunk)) return;
     const a = { from: this.deliveringFrom };
     const w = this.world;

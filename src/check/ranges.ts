@@ -48,14 +48,15 @@ export class OpenRanges {
   }
 
   /**
-   * An answer with `ruid` from `server` reached the client: closes the request it answers and returns the
-   * range it asked for through `out` ([from, to], to = Infinity for live); false when none was open.
+   * An answer with `ruid` from `server` reached the client: closes the request it answers and returns what
+   * it asked for through `out` ([from, to, key], to = Infinity for live); false when none was open.
    */
-  close(client: number, server: number, ruid: number, out: [number, number]): boolean {
+  close(client: number, server: number, ruid: number, out: [number, number, number]): boolean {
     const r = this.unchain(client, server, ruid);
     if (r < 0) return false;
     out[0] = this.from[r]!;
     out[1] = this.to[r]!;
+    out[2] = this.key[r]!;
     const keys = this.byKey[client]!;
     if (keys.get(this.key[r]!) === r) keys.delete(this.key[r]!);
     this.free.push(r);

@@ -1,4 +1,5 @@
 import type { Int32Arena } from '../core/arena.js';
+import { Int32List } from '../core/int32list.js';
 import { IntTable } from '../core/inttable.js';
 import { MAX_PO, po16 } from '../topology/address.js';
 
@@ -20,57 +21,12 @@ export interface ChunkHeads {
 }
 
 /**
- * One bin of the pull index: binId -> chunk (binId = position + 1, -1 where removed), growable, in Int32
- * memory: 4 bytes a chunk, not a JS array's 8 (a 10k-node run stores tens of millions of chunks), and with
- * an arena its growth allocates no ArrayBuffer.
+ * One bin of the pull index: binId -> chunk (binId = position + 1, -1 where removed), in Int32 memory (a
+ * 10k-node run stores tens of millions of chunks), and the cursor.
  */
-class Bin {
-  /** chunks at mem[base .. base + length) */
-  private mem: Int32Array = EMPTY;
-  private base = 0;
-  private handle = -1;
-  private k = -1;
-  length = 0;
+class Bin extends Int32List {
   cursor = 0;
-
-  constructor(private readonly arena: Int32Arena | undefined) {}
-
-  get(i: number): number {
-    return this.mem[this.base + i]!;
-  }
-
-  set(i: number, chunk: number): void {
-    this.mem[this.base + i] = chunk;
-  }
-
-  push(chunk: number): void {
-    if (this.length === (this.k < 0 ? 0 : 1 << this.k)) this.grow();
-    this.mem[this.base + this.length++] = chunk;
-  }
-
-  private grow(): void {
-    const k = Math.max(3, this.k + 1);
-    const old = this.mem.subarray(this.base, this.base + this.length);
-    const a = this.arena;
-    if (a) {
-      const h = a.alloc(k);
-      const mem = a.slab(h);
-      mem.set(old, a.offset(h));
-      if (this.handle >= 0) a.release(this.handle, this.k);
-      this.mem = mem;
-      this.base = a.offset(h);
-      this.handle = h;
-    } else {
-      const mem = new Int32Array(1 << k);
-      mem.set(old);
-      this.mem = mem;
-      this.base = 0;
-    }
-    this.k = k;
-  }
 }
-
-const EMPTY = new Int32Array(0);
 
 /**
  * A node's localstore pull index (PROTOCOL.md §3): 17 bins by capped PO to the node, per-bin IDs from 1,
