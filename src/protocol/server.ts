@@ -10,6 +10,8 @@ import type { SyncNode } from './node.js';
 export class Server {
   /** per bin, the collectors parked until a new chunk enters that bin */
   private readonly parked: Collector[][] = Array.from({ length: BINS }, () => []);
+  /** an empty list binGrew swaps in */
+  private spare: Collector[] = [];
 
   constructor(private readonly node: SyncNode) {}
 
@@ -38,9 +40,13 @@ export class Server {
   binGrew(bin: number): void {
     const list = this.parked[bin]!;
     if (list.length === 0) return;
-    this.parked[bin] = [];
+    // the scans park the collectors again in the spare list (they cannot make this bin grow meanwhile:
+    // sending schedules, never delivers); this runs for every chunk stored, so it allocates nothing
+    this.parked[bin] = this.spare;
     for (const col of list) col.parkedAt = -1;
     for (const col of list) if (!col.done && !col.peer.closed) this.scan(col);
+    list.length = 0;
+    this.spare = list;
   }
 
   private scan(col: Collector): void {
