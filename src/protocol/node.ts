@@ -99,7 +99,7 @@ export class SyncNode {
     peer.closed = true;
     this.peers.delete(peerId);
     this.freeSlots.push(peer.slot);
-    for (const w of peer.wants) if (w.active && w.pending) this.wanting(w.pending, false);
+    for (let w = peer.firstWant; w; w = w.nextWant) if (w.active && w.pending) this.wanting(w.pending, false);
     this.syncer.peerGone(peer);
     if (this.kad.off(peer.po256)) this.syncer.depthChanged();
   }

@@ -39,6 +39,8 @@ export class Want extends RangeTask {
   active = false;
   /** holds the peer's clientOpenGetRange slot of its (bin, kind) (may outlive `active`: L2) */
   slot = false;
+  /** the next want in the peer's list */
+  nextWant: Want | undefined;
 }
 
 /** The record of every want's batch timer in a node: token = the want's token, arg = the peer. */
@@ -63,6 +65,8 @@ export class Collector extends RangeTask implements Timed {
   next = this.from;
   /** where the collector is in its bin's list of parked collectors (-1: not parked) */
   parkedAt = -1;
+  /** the next batch in the peer's list of offers awaiting WantedHashes */
+  nextOffer: Collector | undefined;
   /**
    * The idle timer as Go resets it on every hash (`timer.Reset(batchTimeout)`), without an event per reset:
    * `deadline` is when it would fire now, and one event at a time (`armed`) chases it. It fires at the
@@ -114,13 +118,14 @@ export class Peer implements Timed {
   holdsSlot = false;
   // client
   /**
-   * the client's wants, in request order: each is active (in Go's wants map by ruid), holds its (bin, kind)
-   * slot of clientOpenGetRange, or both; it leaves the list when neither
+   * the client's wants, a list linked through the wants (no array per peer), newest first: each is active
+   * (in Go's wants map by ruid), holds its (bin, kind) slot of clientOpenGetRange, or both; it leaves the list
+   * when neither. Order never matters: ruids, slots and timer tokens are unique among the wants they select.
    */
-  readonly wants: Want[] = [];
+  firstWant: Want | undefined;
   // server
-  /** batches offered and not yet answered by WantedHashes */
-  readonly offers: Collector[] = [];
+  /** batches offered and not yet answered by WantedHashes, linked through the collectors */
+  private firstOffer: Collector | undefined;
   /**
    * serverOpenGetRange: a GetRange is being served per (bin, kind), as one bit per bin in two words (history,
    * live) rather than a typed array
@@ -166,13 +171,13 @@ export class Peer implements Timed {
 
   /** wants[ruid] */
   want(ruid: number): Want | undefined {
-    for (const w of this.wants) if (w.active && w.ruid === ruid) return w;
+    for (let w = this.firstWant; w; w = w.nextWant) if (w.active && w.ruid === ruid) return w;
     return undefined;
   }
 
   /** The active want whose batch timer has this token. */
   wantByToken(token: number): Want | undefined {
-    for (const w of this.wants) if (w.active && !w.done && w.token === token) return w;
+    for (let w = this.firstWant; w; w = w.nextWant) if (w.active && !w.done && w.token === token) return w;
     return undefined;
   }
 
@@ -181,7 +186,8 @@ export class Peer implements Timed {
     const old = this.want(w.ruid);
     if (old) this.removeWant(old);
     w.active = true;
-    this.wants.push(w);
+    w.nextWant = this.firstWant;
+    this.firstWant = w;
   }
 
   /** delete(wants, ruid) */
@@ -192,7 +198,7 @@ export class Peer implements Timed {
 
   /** clientOpenGetRange[key], key = rangeKey(bin, live) */
   openWant(key: number): Want | undefined {
-    for (const w of this.wants) if (w.slot && rangeKey(w.bin, w.live) === key) return w;
+    for (let w = this.firstWant; w; w = w.nextWant) if (w.slot && rangeKey(w.bin, w.live) === key) return w;
     return undefined;
   }
 
@@ -210,20 +216,28 @@ export class Peer implements Timed {
   }
 
   private tidy(w: Want): void {
-    if (!w.active && !w.slot) removeFrom(this.wants, w);
+    if (w.active || w.slot) return;
+    if (this.firstWant === w) this.firstWant = w.nextWant;
+    else for (let x = this.firstWant; x; x = x.nextWant) if (x.nextWant === w) x.nextWant = w.nextWant;
+    w.nextWant = undefined;
   }
 
   /** Keeps an offered batch until the client's WantedHashes (one of the same ruid is replaced). */
   addOffer(c: Collector): void {
-    putByRuid(this.offers, c);
+    const old = this.offer(c.ruid);
+    if (old) this.removeOffer(old);
+    c.nextOffer = this.firstOffer;
+    this.firstOffer = c;
   }
 
   removeOffer(c: Collector): void {
-    removeFrom(this.offers, c);
+    if (this.firstOffer === c) this.firstOffer = c.nextOffer;
+    else for (let x = this.firstOffer; x; x = x.nextOffer) if (x.nextOffer === c) x.nextOffer = c.nextOffer;
+    c.nextOffer = undefined;
   }
 
   offer(ruid: number): Collector | undefined {
-    for (const c of this.offers) if (c.ruid === ruid) return c;
+    for (let c = this.firstOffer; c; c = c.nextOffer) if (c.ruid === ruid) return c;
     return undefined;
   }
 
@@ -237,17 +251,4 @@ export class Peer implements Timed {
     if (key & 1) this.servingLive = on ? this.servingLive | bit : this.servingLive & ~bit;
     else this.servingHistory = on ? this.servingHistory | bit : this.servingHistory & ~bit;
   }
-}
-
-/** Puts `x` in a small list by ruid: in place of one with the same ruid, else at the end. */
-function putByRuid<T extends { ruid: number }>(list: T[], x: T): void {
-  const i = list.findIndex((y) => y.ruid === x.ruid);
-  if (i >= 0) list[i] = x;
-  else list.push(x);
-}
-
-/** Removes `x` from a small list, keeping the others' order. */
-function removeFrom<T>(list: T[], x: T): void {
-  const i = list.indexOf(x);
-  if (i >= 0) list.splice(i, 1);
 }
