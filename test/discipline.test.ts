@@ -149,6 +149,30 @@ test('bin IDs are counted per node and per bin: the first chunk of another bin i
   assert.equal(d.breaches, []);
 });
 
+test('a chunk stored again (after a removal) takes a new bin ID: offered under its old ID it is a breach', () => {
+  const { world, d } = starOfFour();
+  const chunks = storedAtHub(world, d, 3);
+  d.stored(0, chunks[0]!, 5 * MS); // IDs now: chunks[1] 2, chunks[2] 3, chunks[0] 4
+  d.sent(1, 0, getRange(1, 1, 1, 3), 0, 10 * MS);
+  d.sent(0, 1, offered(1, [chunks[0]!, chunks[1]!]), 0, 11 * MS);
+  assert.equal(kinds(d), ['offer']);
+  assert.is(d.breaches[0]!.detail, 'node 0 offered bin ID 4 to node 1 (ruid 1) for GetRange [1, 3]');
+  d.sent(1, 0, getRange(2, 1, 2, 4), 0, 12 * MS);
+  d.sent(0, 1, offered(2, [chunks[1]!, chunks[2]!, chunks[0]!]), 0, 13 * MS);
+  assert.is(d.breaches.length, 1, 'under its new ID, in order, it is fine');
+});
+
+test('hashes offered out of ID order are still checked by their IDs', () => {
+  const { world, d } = starOfFour();
+  const chunks = storedAtHub(world, d, 4);
+  d.sent(1, 0, getRange(1, 1, 1, 4), 0, 10 * MS);
+  d.sent(0, 1, offered(1, [chunks[3]!, chunks[0]!, chunks[2]!]), 0, 11 * MS);
+  assert.equal(d.breaches, []);
+  d.sent(1, 0, getRange(2, 1, 2, 3), 0, 12 * MS);
+  d.sent(0, 1, offered(2, [chunks[2]!, chunks[0]!]), 0, 13 * MS);
+  assert.equal(d.breaches.map((b) => b.detail), ['node 0 offered bin ID 1 to node 1 (ruid 2) for GetRange [2, 3]']);
+});
+
 test('an OfferedHashes with more hashes than the batch size is an offer breach, even when every ID is in range', () => {
   const { world, d } = starOfFour();
   const chunks = storedAtHub(world, d, BATCH + 1);

@@ -2,7 +2,7 @@ import type { IntTable } from '../core/inttable.js';
 import type { Micros } from '../core/units.js';
 import { po16, po256 } from '../topology/address.js';
 import { Buckets } from './series.js';
-import { Paged, PairIndex } from './pairs.js';
+import { Paged, PairIndex, TimeColumn } from './pairs.js';
 import type { WorldObserver } from '../sim/observer.js';
 import type { World } from '../sim/world.js';
 
@@ -54,7 +54,7 @@ export class Recorder implements WorldObserver {
   lastStore: Micros = 0;
   /** 1 while the node holds the chunk, by record */
   private readonly held = new Paged(Uint8Array, 0);
-  private readonly firstStored = new Paged(Float64Array, -1);
+  private readonly firstStored = new TimeColumn();
   /** first arrival while not held: sender (-1 none), ruid, time; undefined once no longer needed */
   private arrival: { from: Paged<Int32Array>; ruid: Paged<Float64Array>; at: Paged<Float64Array> } | undefined = {
     from: new Paged(Int32Array, -1),
@@ -172,7 +172,7 @@ export class HeldChunks {
 export class StoredTimes {
   constructor(
     private readonly pairs: IntTable[],
-    private readonly times: Paged<Float64Array>,
+    private readonly times: TimeColumn,
   ) {}
 
   get(key: number): Micros | undefined {

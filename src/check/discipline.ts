@@ -38,14 +38,13 @@ export class Discipline implements WorldObserver {
   private readonly ranges: OpenRanges;
   /** what an answered request asked for: from, to, key (reused: this runs for every answer) */
   private readonly asked: [number, number, number] = [0, 0, 0];
-  /** bin IDs as this observer numbers them: per (node, bin) a counter, per (node, chunk) pair the last ID */
-  private readonly binCounter: Int32Array;
-  /** the last bin ID by pair record (-1: never stored) */
-  private readonly binIds = new Paged(Int32Array, -1);
+  // bin IDs as this observer numbers them: per (node, bin), the n-th store is ID n (byId below)
+  /** 1 once this observer saw the pair stored (a second store renumbers it), by pair record */
+  private readonly seen = new Paged(Uint8Array, 0);
   /**
-   * per (node, bin): bin ID - 1 -> chunk (-1 once the chunk was stored again under a later ID), so an offer,
-   * whose hashes come in ID order, is checked by one forward walk over adjacent memory instead of a lookup
-   * per hash in the node's pair table (the run's most cache-missing checker step)
+   * per (node, bin): bin ID - 1 -> chunk, -1 once the chunk was stored again under a later ID, so a chunk's
+   * position is its last bin ID. An offer, whose hashes come in ID order, is checked by one forward walk over
+   * adjacent memory rather than a lookup per hash (the run's most cache-missing checker step).
    */
   private readonly byId: (Int32List | undefined)[];
   /** each node's depth from `kad`, recomputed when its connections change (not on every store) */
@@ -76,7 +75,6 @@ export class Discipline implements WorldObserver {
     const n = world.nodes.length;
     this.kad = new Uint16Array(n * 257);
     this.maxPo = new Int32Array(n);
-    this.binCounter = new Int32Array(n * BINS);
     this.ranges = new OpenRanges(n);
     this.byId = new Array<undefined>(n * BINS).fill(undefined);
     this.kadOf = Array.from({ length: n }, (_, i) => this.kad.subarray(i * 257, i * 257 + 257));
@@ -139,9 +137,8 @@ export class Discipline implements WorldObserver {
         next = i + 2;
         continue;
       }
-      // otherwise (out of order, another bin, or a breach) the pair's last bin ID decides
-      const r = this.pairs.get(server, c);
-      const id = r < 0 ? -1 : this.binIds.get(r);
+      // otherwise (out of order, another bin, or a breach) the chunk's last bin ID decides
+      const id = this.lastBinId(server, c);
       if (id >= 0 && id >= from && id <= to) continue;
       const range = `[${from}, ${to === Infinity ? 'live' : to}]`;
       this.add({ kind: 'offer', node: server, chunk: c, at: t, detail: `node ${server} offered bin ID ${id >= 0 ? id : '?'} to node ${client} (ruid ${ruid}) for GetRange ${range}` });
@@ -154,12 +151,13 @@ export class Discipline implements WorldObserver {
     const w0 = this.world;
     const slot = node * BINS + po16(w0.topology.addrs.head(node), w0.chunks.head(chunk));
     const r = this.pairs.ensure(node, chunk);
-    const old = this.binIds.get(r);
-    const id = ++this.binCounter[slot]!;
-    this.binIds.set(r, id);
     let list = this.byId[slot];
     if (!list) this.byId[slot] = list = new Int32List(w0.arena);
-    if (old >= 0) list.set(old - 1, -1);
+    // stored again (only after a removal): its old bin ID is no longer its last
+    if (this.seen.get(r) === 1) {
+      const old = list.indexOf(chunk, 0, list.length - 1);
+      if (old >= 0) list.set(old, -1);
+    } else this.seen.set(r, 1);
     list.push(chunk);
     if (node !== this.deliveringNode || !this.takeDelivering(chunk)) return;
     const a = { from: this.deliveringFrom };
@@ -172,6 +170,14 @@ export class Discipline implements WorldObserver {
     if (!wanted) {
       this.add({ kind: 'exclusion', node, chunk, at: t, detail: `node ${node} (depth ${depth}) stored a chunk of SYNC|${bin} from node ${a.from} (PO ${po}), a stream it does not want` });
     }
+  }
+
+  /** The bin ID under which `node` last stored `chunk` (as this observer numbers them), or -1. */
+  private lastBinId(node: number, chunk: number): number {
+    const w = this.world;
+    const list = this.byId[node * BINS + po16(w.topology.addrs.head(node), w.chunks.head(chunk))];
+    const i = list ? list.indexOf(chunk, 0, list.length - 1) : -1;
+    return i < 0 ? -1 : i + 1;
   }
 
   /** Removes `chunk` from the delivery being dispatched; false when it is not (or no longer) in it. */
