@@ -58,4 +58,20 @@ test('forgetting keys on disconnect drops their requests; rows are reused past t
   assert.is(r.openRuid(0, 4), 4, 'untouched requests stay open');
 });
 
+test('ruids that share a table key (they differ in the lowest bit), and the largest uint32 ruid, are told apart', () => {
+  const r = new OpenRanges(1);
+  const out: [number, number, number] = [0, 0, 0];
+  r.open(0, 1, 10, 6, 1, 2);
+  r.open(0, 1, 20, 7, 3, 4);
+  r.open(0, 1, 30, 0xffffffff, 5, 6);
+  r.open(0, 1, 40, 0xfffffffe, 7, 8);
+  assert.ok(r.close(0, 1, 7, out));
+  assert.equal(out, [3, 4, 20]);
+  assert.ok(r.close(0, 1, 0xffffffff, out));
+  assert.equal(out, [5, 6, 30]);
+  assert.ok(r.close(0, 1, 6, out));
+  assert.equal(out, [1, 2, 10]);
+  assert.is(r.openRuid(0, 40), 0xfffffffe);
+});
+
 test.run();

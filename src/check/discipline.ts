@@ -75,7 +75,7 @@ export class Discipline implements WorldObserver {
     const n = world.nodes.length;
     this.kad = new Uint16Array(n * 257);
     this.maxPo = new Int32Array(n);
-    this.ranges = new OpenRanges(n);
+    this.ranges = new OpenRanges(n, world.arena);
     this.byId = new Array<undefined>(n * BINS).fill(undefined);
     this.kadOf = Array.from({ length: n }, (_, i) => this.kad.subarray(i * 257, i * 257 + 257));
     this.depth = new Int32Array(n);

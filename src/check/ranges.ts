@@ -1,10 +1,14 @@
+import type { Int32Arena } from '../core/arena.js';
+import { IntTable } from '../core/inttable.js';
+
 /**
  * The GetRanges each client has sent and not yet seen answered, as the discipline checker tracks them from the
  * wire. A 10k-node run keeps about a million open at once, so a request is a row of typed columns (recycled
- * through a free list), not an object, and each client has two Maps of small integers into the rows:
+ * through a free list), not an object, and each client has two integer hash tables into the rows (made when
+ * first needed, in the world's arena when given one):
  * - by (server, bin, kind) key: the latest request for that stream, to spot a second one while it is open;
- * - by ruid: the requests with that ruid (a chain through `next`, since two servers may see the same ruid),
- *   to find the request an answer closes.
+ * - by ruid / 2 (a uint32 ruid does not fit an int32 key): the requests with that key, a chain through `next`
+ *   (two servers may see the same ruid, two ruids may halve alike), to find the request an answer closes.
  */
 export class OpenRanges {
   private cap = 1024;
@@ -16,18 +20,21 @@ export class OpenRanges {
   private next: Int32Array = new Int32Array(this.cap);
   private readonly free: number[] = [];
   private rows = 0;
-  private readonly byKey: (Map<number, number> | undefined)[];
-  private readonly byRuid: (Map<number, number> | undefined)[];
+  private readonly byKey: (IntTable | undefined)[];
+  private readonly byRuid: (IntTable | undefined)[];
 
-  constructor(clients: number) {
+  constructor(
+    clients: number,
+    private readonly arena?: Int32Arena,
+  ) {
     this.byKey = new Array<undefined>(clients).fill(undefined);
     this.byRuid = new Array<undefined>(clients).fill(undefined);
   }
 
   /** The ruid of the client's open request for `key`, or -1. */
   openRuid(client: number, key: number): number {
-    const r = this.byKey[client]?.get(key);
-    return r === undefined ? -1 : this.ruid[r]!;
+    const r = this.byKey[client]?.get(key) ?? -1;
+    return r < 0 ? -1 : this.ruid[r]!;
   }
 
   /** The client sent a GetRange: it becomes the open request of its key. */
@@ -39,12 +46,11 @@ export class OpenRanges {
     this.from[r] = from;
     this.to[r] = to;
     let keys = this.byKey[client];
-    if (!keys) this.byKey[client] = keys = new Map();
+    if (!keys) this.byKey[client] = keys = new IntTable(this.arena);
     keys.set(key, r);
     let ruids = this.byRuid[client];
-    if (!ruids) this.byRuid[client] = ruids = new Map();
-    this.next[r] = ruids.get(ruid) ?? -1;
-    ruids.set(ruid, r);
+    if (!ruids) this.byRuid[client] = ruids = new IntTable(this.arena);
+    this.next[r] = ruids.set(half(ruid), r);
   }
 
   /**
@@ -69,7 +75,7 @@ export class OpenRanges {
     if (!byKey) return;
     for (const key of keys) {
       const r = byKey.get(key);
-      if (r === undefined) continue;
+      if (r < 0) continue;
       byKey.delete(key);
       if (this.unchain(client, this.server[r]!, this.ruid[r]!) === r) this.free.push(r);
     }
@@ -78,15 +84,15 @@ export class OpenRanges {
   /** Takes the request (server, ruid) off the client's ruid chain; returns its row or -1. */
   private unchain(client: number, server: number, ruid: number): number {
     const ruids = this.byRuid[client];
-    const head = ruids?.get(ruid);
-    if (head === undefined) return -1;
+    if (!ruids) return -1;
+    const h = half(ruid);
     let prev = -1;
-    for (let r = head; r >= 0; prev = r, r = this.next[r]!) {
-      if (this.server[r] !== server) continue;
+    for (let r = ruids.get(h); r >= 0; prev = r, r = this.next[r]!) {
+      if (this.server[r] !== server || this.ruid[r] !== ruid) continue;
       const next = this.next[r]!;
       if (prev >= 0) this.next[prev] = next;
-      else if (next >= 0) ruids!.set(ruid, next);
-      else ruids!.delete(ruid);
+      else if (next >= 0) ruids.set(h, next);
+      else ruids.delete(h);
       return r;
     }
     return -1;
@@ -120,3 +126,6 @@ export class OpenRanges {
     this.cap = cap;
   }
 }
+
+/** A uint32 ruid as a non-negative int32 key (ruids that differ only in the lowest bit share a chain). */
+const half = (ruid: number): number => Math.floor(ruid / 2);
