@@ -49,7 +49,7 @@ export class Client {
     if (!want) return node.drop(peer, 'OfferedHashes: ruid not found');
     want.to = m.lastIndex;
     if (m.hashes.length === 0) return this.seal(want);
-    const checkWanted = node.opts.version === 'head' && !node.mutant('1952');
+    const checkWanted = node.checkWanted;
     if (checkWanted && !node.wantStream(peer, want.bin)) {
       node.send(peer, { type: MsgType.WantedHashes, ruid: m.ruid, bits: new Uint8Array(0) });
       if (!node.latent('L2')) this.abandon(want);
@@ -77,7 +77,7 @@ export class Client {
     const node = this.node;
     const want = peer.want(m.ruid);
     if (!want) return node.drop(peer, 'ChunkDelivery: ruid not found');
-    const checkWanted = node.opts.version === 'head' && !node.mutant('1952');
+    const checkWanted = node.checkWanted;
     if (checkWanted && !node.wantStream(peer, want.bin)) return; // chunks not stored; the batch times out quietly
     for (const c of m.chunks) node.putSynced(c);
     if (!node.opts.roundtrip) return;

@@ -28,6 +28,8 @@ export class SyncNode {
   readonly wantTimer = new WantTimer(this);
   private timerTokens = 0;
   private readonly mutants: ReadonlySet<string>;
+  /** HEAD checks WantStream on offers and deliveries (#1952 undoes it): read per message, so kept here */
+  readonly checkWanted: boolean;
   private readonly defects: ReadonlySet<string>;
   /** NeedData LRU (Map order = recency), kept only when removals can make it differ from the store */
   private readonly needCache: Map<number, true> | undefined;
@@ -58,6 +60,7 @@ export class SyncNode {
     this.syncer = new Syncer(this);
     this.mutants = new Set(opts.mutants);
     this.defects = new Set(opts.latentDefects);
+    this.checkWanted = opts.version === 'head' && !this.mutants.has('1952');
     this.needCache = trackNeedData && opts.needDataCache > 0 ? new Map() : undefined;
   }
 
