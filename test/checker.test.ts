@@ -112,6 +112,25 @@ test('a second delivery of a chunk the node already holds is a duplicate naming 
   assert.is(dup.detail, `again from node 3 (SYNC|${secondBin}, ruid 22); first from node 1 (SYNC|${firstBin}, ruid 11) at 1ms`);
 });
 
+test('a chunk carried twice in one ChunkDelivery is a duplicate, though the node stored neither copy yet', () => {
+  const { world, rec } = starOfFour();
+  const c = chunkNearNode1(world);
+  const other = world.chunks.add(new Uint8Array(32).fill(0x11));
+  upload(rec, 1, c);
+  // one message [c, other, c] reaches node 2, reported chunk by chunk before the node stores anything
+  rec.arrived(2, c, 1, 11, 1 * MS, 0);
+  rec.arrived(2, other, 1, 11, 1 * MS, 1);
+  rec.arrived(2, c, 1, 11, 1 * MS, 2);
+  rec.stored(2, c, 1 * MS);
+  rec.stored(2, other, 1 * MS);
+  assert.is(rec.duplicateCount, 1);
+  const d = rec.duplicates[0]!;
+  assert.equal([d.node, d.chunk, d.first?.from, d.first?.ruid, d.second.ruid], [2, c, 1, 11, 11]);
+  // the same chunks in the next message (a new index 0) are duplicates because they are held now
+  rec.arrived(2, other, 3, 12, 2 * MS, 0);
+  assert.is(rec.duplicateCount, 2);
+});
+
 test('a delivery to the node the chunk was uploaded at is a duplicate whose first copy came by upload', () => {
   const { world, rec } = starOfFour();
   const c = chunkNearNode1(world);

@@ -52,6 +52,8 @@ export class Recorder implements WorldObserver {
   readonly duplicateSeries = new Buckets();
   arrivals = 0;
   lastStore: Micros = 0;
+  /** the chunks of the ChunkDelivery being reported (reused) */
+  private readonly inMessage: number[] = [];
   /** 1 while the node holds the chunk, by record */
   private readonly held = new Paged(Uint8Array, 0);
   private readonly firstStored = new TimeColumn();
@@ -106,11 +108,19 @@ export class Recorder implements WorldObserver {
     this.removedAt.get(chunk)?.delete(node);
   }
 
-  arrived(node: number, chunk: number, from: number, ruid: number, t: Micros): void {
+  /**
+   * A chunk of a ChunkDelivery reached `node` (`index`: its place in the message; the world reports a message's
+   * chunks before the node stores any). A copy that finds the chunk held, or a second copy in one message, is a
+   * duplicate.
+   */
+  arrived(node: number, chunk: number, from: number, ruid: number, t: Micros, index = 0): void {
     this.arrivals++;
     this.deliveries.add(chunk);
+    if (index === 0) this.inMessage.length = 0;
+    const again = index > 0 && this.inMessage.includes(chunk);
+    this.inMessage.push(chunk);
     const v = this.pairs.get(node, chunk);
-    if (v < 0 || this.held.get(v) === 0) {
+    if (!again && (v < 0 || this.held.get(v) === 0)) {
       const a = this.arrival;
       if (!a) return;
       const r = v < 0 ? this.pairs.ensure(node, chunk) : v;
@@ -124,7 +134,7 @@ export class Recorder implements WorldObserver {
     this.duplicateCount++;
     this.duplicateSeries.add('duplicates', t);
     if (this.duplicates.length < this.maxDuplicatesKept) {
-      this.duplicates.push({ node, chunk, at: t, second: this.arrivalOf(from, ruid, chunk, t), first: this.firstArrival(v, chunk) });
+      this.duplicates.push({ node, chunk, at: t, second: this.arrivalOf(from, ruid, chunk, t), first: v < 0 ? undefined : this.firstArrival(v, chunk) });
       if (this.duplicates.length === this.maxDuplicatesKept) this.arrival = undefined; // never asked for again
     }
   }

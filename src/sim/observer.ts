@@ -10,8 +10,11 @@ export interface WorldObserver {
   /** a chunk entered a node's store (by upload or by sync) */
   stored?(node: number, chunk: number, t: Micros): void;
   removed?(node: number, chunk: number, t: Micros): void;
-  /** a ChunkDelivery carrying `chunk` was dispatched to `node` by the transport */
-  arrived?(node: number, chunk: number, from: number, ruid: number, t: Micros): void;
+  /**
+   * a ChunkDelivery carrying `chunk` (at `index` in the message) was dispatched to `node` by the transport; a
+   * message's chunks are all reported before the node handles it
+   */
+  arrived?(node: number, chunk: number, from: number, ruid: number, t: Micros, index: number): void;
   sent?(from: number, to: number, msg: Message, bytes: number, t: Micros): void;
   connected?(a: number, b: number, t: Micros): void;
   disconnected?(a: number, b: number, reason: string, t: Micros): void;

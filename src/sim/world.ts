@@ -344,7 +344,8 @@ export class World {
       return;
     }
     if (msg.type === MsgType.ChunkDelivery) {
-      for (const o of this.observers) if (o.arrived) for (const c of msg.chunks) o.arrived(to, c, from, msg.ruid, this.now);
+      const chunks = msg.chunks;
+      for (const o of this.observers) if (o.arrived) for (let i = 0; i < chunks.length; i++) o.arrived(to, chunks[i]!, from, msg.ruid, this.now, i);
     }
     this.nodes[to]!.receive(from, msg);
   }
