@@ -119,7 +119,11 @@ export class SyncNode {
 
   receive(from: number, m: Message): void {
     const peer = this.peers.get(from);
-    if (!peer) return;
+    if (peer) this.handle(peer, m);
+  }
+
+  /** A message from a connected peer (the transport already holds its record: no second lookup). */
+  handle(peer: Peer, m: Message): void {
     switch (m.type) {
       case MsgType.StreamInfoReq: return this.server.onStreamInfoReq(peer, m);
       case MsgType.StreamInfoRes:

@@ -347,7 +347,7 @@ export class World {
       const chunks = msg.chunks;
       for (const o of this.observers) if (o.arrived) for (let i = 0; i < chunks.length; i++) o.arrived(to, chunks[i]!, from, msg.ruid, this.now, i);
     }
-    this.nodes[to]!.receive(from, msg);
+    this.nodes[to]!.handle(peer, msg);
   }
 
   private emit(kind: 'stored' | 'removed', node: number, chunk: number): void {
