@@ -1,17 +1,24 @@
 /** The checkers' shared pair index and their paged columns. */
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { Paged, PairIndex, TimeColumn } from '../src/check/pairs.js';
+import { HELD, Paged, PairIndex, SEEN, TimeColumn } from '../src/check/pairs.js';
 
-test('a pair gets one record, the same for every checker that asks', () => {
+test('a pair gets one record, the same for every checker that asks, and keeps each checker\'s flag', () => {
   const p = new PairIndex(3);
   assert.is(p.get(1, 42), -1);
-  const r = p.ensure(1, 42);
-  assert.is(p.ensure(1, 42), r);
-  assert.is(p.get(1, 42), r);
+  const v = p.ensure(1, 42);
+  assert.is(v, 0, 'record 0, no flags');
+  assert.is(p.ensure(1, 42), v);
   assert.is(p.get(2, 42), -1, 'per node');
-  assert.is(p.ensure(2, 42), r + 1);
+  const w = p.ensure(2, 42);
+  assert.is(w >> 2, 1, 'record 1');
   assert.is(p.records, 2);
+  p.put(1, 42, v | HELD);
+  p.put(1, 42, p.get(1, 42) | SEEN);
+  assert.is(p.ensure(1, 42), HELD | SEEN, 'both flags, record 0');
+  p.put(1, 42, p.get(1, 42) & ~HELD);
+  assert.is(p.get(1, 42), SEEN);
+  assert.is(p.get(2, 42), w, 'the other pair untouched');
 });
 
 test('paged columns read their initial value where nothing was written, pages apart', () => {

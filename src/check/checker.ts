@@ -2,7 +2,7 @@ import type { IntTable } from '../core/inttable.js';
 import type { Micros } from '../core/units.js';
 import { po16, po256 } from '../topology/address.js';
 import { Buckets } from './series.js';
-import { Paged, PairIndex, TimeColumn } from './pairs.js';
+import { HELD, Paged, PairIndex, TimeColumn } from './pairs.js';
 import type { WorldObserver } from '../sim/observer.js';
 import type { World } from '../sim/world.js';
 
@@ -54,8 +54,6 @@ export class Recorder implements WorldObserver {
   lastStore: Micros = 0;
   /** the chunks of the ChunkDelivery being reported (reused) */
   private readonly inMessage: number[] = [];
-  /** 1 while the node holds the chunk, by record */
-  private readonly held = new Paged(Uint8Array, 0);
   private readonly firstStored = new TimeColumn();
   /** first arrival while not held: sender (-1 none), ruid, time; undefined once no longer needed */
   private arrival: { from: Paged<Int32Array>; ruid: Paged<Float64Array>; at: Paged<Float64Array> } | undefined = {
@@ -70,7 +68,7 @@ export class Recorder implements WorldObserver {
     private readonly pairs = new PairIndex(world.nodes.length, world.arena),
   ) {
     this.n = world.nodes.length;
-    this.holders = pairs.tables.map((t) => new HeldChunks(t, this.held));
+    this.holders = pairs.tables.map((t) => new HeldChunks(t));
     this.storedAt = new StoredTimes(pairs.tables, this.firstStored);
     if (maxDuplicatesKept === 0) this.arrival = undefined;
   }
@@ -83,19 +81,20 @@ export class Recorder implements WorldObserver {
   }
 
   stored(node: number, chunk: number, t: Micros): void {
-    const r = this.pairs.ensure(node, chunk);
+    const v = this.pairs.ensure(node, chunk);
+    const r = v >> 2;
     if (this.firstStored.get(r) < 0) this.firstStored.set(r, t);
-    if (this.held.get(r) === 0) {
-      this.held.set(r, 1);
+    if ((v & HELD) === 0) {
+      this.pairs.put(node, chunk, v | HELD);
       this.holders[node]!.size++;
     }
     this.lastStore = t;
   }
 
   removed(node: number, chunk: number): void {
-    const r = this.pairs.get(node, chunk);
-    if (r >= 0 && this.held.get(r) === 1) {
-      this.held.set(r, 0);
+    const v = this.pairs.get(node, chunk);
+    if (v >= 0 && (v & HELD) !== 0) {
+      this.pairs.put(node, chunk, v & ~HELD);
       this.holders[node]!.size--;
     }
     let at = this.removedAt.get(chunk);
@@ -120,10 +119,10 @@ export class Recorder implements WorldObserver {
     const again = index > 0 && this.inMessage.includes(chunk);
     this.inMessage.push(chunk);
     const v = this.pairs.get(node, chunk);
-    if (!again && (v < 0 || this.held.get(v) === 0)) {
+    if (!again && (v < 0 || (v & HELD) === 0)) {
       const a = this.arrival;
       if (!a) return;
-      const r = v < 0 ? this.pairs.ensure(node, chunk) : v;
+      const r = (v < 0 ? this.pairs.ensure(node, chunk) : v) >> 2;
       if (a.from.get(r) < 0) {
         a.from.set(r, from);
         a.ruid.set(r, ruid);
@@ -134,7 +133,7 @@ export class Recorder implements WorldObserver {
     this.duplicateCount++;
     this.duplicateSeries.add('duplicates', t);
     if (this.duplicates.length < this.maxDuplicatesKept) {
-      this.duplicates.push({ node, chunk, at: t, second: this.arrivalOf(from, ruid, chunk, t), first: v < 0 ? undefined : this.firstArrival(v, chunk) });
+      this.duplicates.push({ node, chunk, at: t, second: this.arrivalOf(from, ruid, chunk, t), first: v < 0 ? undefined : this.firstArrival(v >> 2, chunk) });
       if (this.duplicates.length === this.maxDuplicatesKept) this.arrival = undefined; // never asked for again
     }
   }
@@ -154,20 +153,17 @@ export class Recorder implements WorldObserver {
 /** The chunks one node holds now: a read-only view of the recorder's pairs (has, size, iteration). */
 export class HeldChunks {
   size = 0;
-  constructor(
-    private readonly table: IntTable,
-    private readonly held: Paged<Uint8Array>,
-  ) {}
+  constructor(private readonly table: IntTable) {}
 
   has(chunk: number): boolean {
-    const r = this.table.get(chunk);
-    return r >= 0 && this.held.get(r) === 1;
+    const v = this.table.get(chunk);
+    return v >= 0 && (v & HELD) !== 0;
   }
 
   /** Every chunk held, in no particular order. */
   forEach(f: (chunk: number) => void): void {
-    this.table.forEach((chunk, r) => {
-      if (this.held.get(r) === 1) f(chunk);
+    this.table.forEach((chunk, v) => {
+      if ((v & HELD) !== 0) f(chunk);
     });
   }
 
@@ -187,9 +183,9 @@ export class StoredTimes {
 
   get(key: number): Micros | undefined {
     const n = this.pairs.length;
-    const r = this.pairs[key % n]!.get(Math.floor(key / n));
-    if (r < 0) return undefined;
-    const t = this.times.get(r);
+    const v = this.pairs[key % n]!.get(Math.floor(key / n));
+    if (v < 0) return undefined;
+    const t = this.times.get(v >> 2);
     return t < 0 ? undefined : t;
   }
 
@@ -200,8 +196,8 @@ export class StoredTimes {
   /** Every (chunk, node, time first stored), node by node, in no particular order within a node. */
   forEach(f: (chunk: number, node: number, t: Micros) => void): void {
     this.pairs.forEach((table, node) =>
-      table.forEach((chunk, r) => {
-        const t = this.times.get(r);
+      table.forEach((chunk, v) => {
+        const t = this.times.get(v >> 2);
         if (t >= 0) f(chunk, node, t);
       }),
     );

@@ -6,7 +6,7 @@ import type { WorldObserver } from '../sim/observer.js';
 import type { World } from '../sim/world.js';
 import { Int32List } from '../core/int32list.js';
 import { OpenRanges } from './ranges.js';
-import { Paged, PairIndex } from './pairs.js';
+import { PairIndex, SEEN } from './pairs.js';
 
 const BINS = 17;
 
@@ -39,8 +39,7 @@ export class Discipline implements WorldObserver {
   /** what an answered request asked for: from, to, key (reused: this runs for every answer) */
   private readonly asked: [number, number, number] = [0, 0, 0];
   // bin IDs as this observer numbers them: per (node, bin), the n-th store is ID n (byId below)
-  /** 1 once this observer saw the pair stored (a second store renumbers it), by pair record */
-  private readonly seen = new Paged(Uint8Array, 0);
+  // a pair's SEEN flag: this observer saw it stored (a second store renumbers it)
   /**
    * per (node, bin): bin ID - 1 -> chunk, -1 once the chunk was stored again under a later ID, so a chunk's
    * position is its last bin ID. An offer, whose hashes come in ID order, is checked by one forward walk over
@@ -150,14 +149,14 @@ export class Discipline implements WorldObserver {
   stored(node: number, chunk: number, t: Micros): void {
     const w0 = this.world;
     const slot = node * BINS + po16(w0.topology.addrs.head(node), w0.chunks.head(chunk));
-    const r = this.pairs.ensure(node, chunk);
+    const v = this.pairs.ensure(node, chunk);
     let list = this.byId[slot];
     if (!list) this.byId[slot] = list = new Int32List(w0.arena);
     // stored again (only after a removal): its old bin ID is no longer its last
-    if (this.seen.get(r) === 1) {
+    if ((v & SEEN) !== 0) {
       const old = list.indexOf(chunk, 0, list.length - 1);
       if (old >= 0) list.set(old, -1);
-    } else this.seen.set(r, 1);
+    } else this.pairs.put(node, chunk, v | SEEN);
     list.push(chunk);
     if (node !== this.deliveringNode || !this.takeDelivering(chunk)) return;
     const a = { from: this.deliveringFrom };

@@ -1,12 +1,16 @@
 import type { Int32Arena } from '../core/arena.js';
 import { IntTable } from '../core/inttable.js';
 
+/** Pair flags, in the low bits of a pair's value: the recorder's "held now" and the discipline's "stored before". */
+export const HELD = 1;
+export const SEEN = 2;
+
 /**
  * The checkers' (node, chunk) pairs: one record number per pair a checker has seen, in one IntTable per node
- * (chunk -> record). The recorder and the discipline checker share one index and keep their own columns by
- * record (times first stored, held bits; bin IDs as the discipline numbers them): a 10k-node run has tens of
- * millions of pairs (docs/bench.md), and one table instead of two saves about 10 bytes a pair. Both build it
- * from the world's events only; neither reads the protocol's store.
+ * (chunk -> record * 4 + flags). The recorder and the discipline checker share one index, each with its own flag
+ * bit in the value (read with the key, no other memory touched) and its own columns by record (first-stored
+ * times, first arrivals): a 10k-node run has tens of millions of pairs (docs/bench.md), and one table instead of
+ * two saves about 10 bytes a pair. Both build it from the world's events only; neither reads the protocol's store.
  */
 export class PairIndex {
   readonly tables: IntTable[];
@@ -17,18 +21,24 @@ export class PairIndex {
     this.tables = Array.from({ length: nodes }, () => new IntTable(arena));
   }
 
-  /** The pair's record, or -1 when no checker has seen it. */
+  /** The pair's value (record * 4 + flags), or -1 when no checker has seen it. */
   get(node: number, chunk: number): number {
     return this.tables[node]!.get(chunk);
   }
 
-  /** The pair's record, made when new (its columns then read their initial values). */
+  /** The pair's value, made when new with no flags (its record's columns then read their initial values). */
   ensure(node: number, chunk: number): number {
-    const r = this.records;
-    const old = this.tables[node]!.add(chunk, r);
+    const v = this.records * 4;
+    if (!(v <= 0x7ffffffc)) throw new Error('assertion failed: more than 2^29 (node, chunk) pairs');
+    const old = this.tables[node]!.add(chunk, v);
     if (old >= 0) return old;
     this.records++;
-    return r;
+    return v;
+  }
+
+  /** Sets the flags of a pair `ensure` made: `value` is its value with the flags changed. */
+  put(node: number, chunk: number, value: number): void {
+    this.tables[node]!.set(chunk, value);
   }
 }
 
