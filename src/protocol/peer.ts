@@ -2,7 +2,7 @@ import type { Timed } from './env.js';
 import { BINS } from './localstore.js';
 import type { SyncNode } from './node.js';
 
-/** Key of a (bin, kind) pair in the per-peer guard arrays: kind 1 = live ("head"), 0 = history. */
+/** Key of a (bin, kind) pair in the per-peer guards: kind 1 = live ("head"), 0 = history. */
 export const rangeKey = (bin: number, live: boolean): number => bin * 2 + (live ? 1 : 0);
 
 /**
@@ -101,8 +101,9 @@ export class Collector extends RangeTask implements Timed {
 
 /**
  * Everything one node keeps about one connected peer; discarded on disconnect (intervals live elsewhere).
- * A 10k-node run has 600k of these (docs/bench.md), so the per-peer lists are small arrays searched linearly
- * (a peer has a few open ranges per subscribed bin), not Maps, and the peer is its own timer record.
+ * A 10k-node run has 600k of these (docs/bench.md), so the per-peer lists are short lists linked through their
+ * items and searched linearly (a peer has a few open ranges per subscribed bin), not Maps or arrays, and the peer
+ * is its own timer record.
  *
  * It is the record of the syncer's two timers: the init backoff (token = epoch * 2) and the coalesced
  * depth-change signal (token = epoch * 2 + 1); a timer of an earlier connection finds this peer closed.
