@@ -52,8 +52,8 @@ function usage(problem?: string): never {
 
 /**
  * The old-generation heap limit of a case process, in MiB. The 10k-node case's live heap peaks near 1.1 GiB;
- * with more room V8 lets garbage pile up before collecting (uncapped, the same run peaks at 4.3 GiB RSS instead
- * of 3.5, for 5% less time: docs/bench.md). Flags given to bench.js itself come after this and win.
+ * with more room V8 lets garbage pile up before collecting (with a 12 GiB limit the same run peaks at 3.9 GiB RSS
+ * instead of 3.5, in about the same time: docs/bench.md). Flags given to bench.js itself come after this and win.
  */
 const HEAP_MIB = 2560;
 
