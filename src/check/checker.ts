@@ -31,8 +31,8 @@ export interface Duplicate {
  *
  * Memory: a 10k-node run keeps tens of millions of (chunk, node) pairs, so they are not Map entries and
  * objects: each pair has a record number in a PairIndex (shared with the discipline checker when the runner
- * builds both), and a record's fields (held now, when the node first stored the chunk, how it first arrived)
- * live in paged typed arrays. The first arrivals only serve to
+ * builds both), whose value also carries the HELD flag (held now); a record's other fields (when the node first
+ * stored the chunk, how it first arrived) live in paged typed arrays. The first arrivals only serve to
  * describe the first `maxDuplicatesKept` duplicates; once that many are kept they are released.
  */
 export class Recorder implements WorldObserver {

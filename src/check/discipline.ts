@@ -147,11 +147,11 @@ export class Discipline implements WorldObserver {
 
   /** A store of a chunk of the delivery being dispatched at that node is that delivery being taken. */
   stored(node: number, chunk: number, t: Micros): void {
-    const w0 = this.world;
-    const slot = node * BINS + po16(w0.topology.addrs.head(node), w0.chunks.head(chunk));
+    const w = this.world;
+    const slot = this.slotOf(node, chunk);
     const v = this.pairs.ensure(node, chunk);
     let list = this.byId[slot];
-    if (!list) this.byId[slot] = list = new Int32List(w0.arena);
+    if (!list) this.byId[slot] = list = new Int32List(w.arena);
     // stored again (only after a removal): its old bin ID is no longer its last
     if ((v & SEEN) !== 0) {
       const old = list.indexOf(chunk, 0, list.length - 1);
@@ -159,24 +159,28 @@ export class Discipline implements WorldObserver {
     } else this.pairs.put(node, chunk, v | SEEN);
     list.push(chunk);
     if (node !== this.deliveringNode || !this.takeDelivering(chunk)) return;
-    const a = { from: this.deliveringFrom };
-    const w = this.world;
+    const from = this.deliveringFrom;
     const addrs = w.topology.addrs;
-    const bin = po16(addrs.head(a.from), w.chunks.head(chunk));
-    const po = po16(addrs.head(node), addrs.head(a.from));
+    const bin = po16(addrs.head(from), w.chunks.head(chunk));
+    const po = po16(addrs.head(node), addrs.head(from));
     const depth = this.depth[node]!;
     const wanted = this.onlyWithinDepth && po < depth ? false : po < depth ? bin === po : bin >= depth;
     if (!wanted) {
-      this.add({ kind: 'exclusion', node, chunk, at: t, detail: `node ${node} (depth ${depth}) stored a chunk of SYNC|${bin} from node ${a.from} (PO ${po}), a stream it does not want` });
+      this.add({ kind: 'exclusion', node, chunk, at: t, detail: `node ${node} (depth ${depth}) stored a chunk of SYNC|${bin} from node ${from} (PO ${po}), a stream it does not want` });
     }
   }
 
   /** The bin ID under which `node` last stored `chunk` (as this observer numbers them), or -1. */
   private lastBinId(node: number, chunk: number): number {
-    const w = this.world;
-    const list = this.byId[node * BINS + po16(w.topology.addrs.head(node), w.chunks.head(chunk))];
+    const list = this.byId[this.slotOf(node, chunk)];
     const i = list ? list.indexOf(chunk, 0, list.length - 1) : -1;
     return i < 0 ? -1 : i + 1;
+  }
+
+  /** The (node, bin) index of the node's bin the chunk falls in: bin = PO16(node, chunk). */
+  private slotOf(node: number, chunk: number): number {
+    const w = this.world;
+    return node * BINS + po16(w.topology.addrs.head(node), w.chunks.head(chunk));
   }
 
   /** Removes `chunk` from the delivery being dispatched; false when it is not (or no longer) in it. */
