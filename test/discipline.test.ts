@@ -259,9 +259,9 @@ for (const [mutant, file, kind] of cases) {
   test(`on ${file}, mutant ${mutant} breaches the ${kind} discipline and the unmutated protocol breaches nothing`, () => {
     const { scenario, topology } = loadScenario(join(repoRoot(), 'scenarios', file));
     const clean = runScenario(unmutated(scenario), topology, { seed: 1 });
-    assert.equal(clean.discipline.counts, { drop: 0, exclusion: 0, range: 0, offer: 0 });
+    assert.equal(clean.checks.discipline, { drop: 0, exclusion: 0, range: 0, offer: 0 });
     const mutated = runScenario(withMutant(scenario, mutant), topology, { seed: 1 });
-    assert.ok(mutated.discipline.counts[kind] > 0, JSON.stringify(mutated.discipline.counts));
+    assert.ok(mutated.checks.discipline[kind] > 0, JSON.stringify(mutated.checks.discipline));
     assert.ok(mutated.verdict.violations.some((v) => v.kind === kind));
   });
 }

@@ -178,7 +178,7 @@ function sweepRuns(file: string, seeds: number[]): { name: string; hash: string;
       expectationMet: o.expectationMet,
       fingerprint: o.fingerprint,
       convergenceMicros: v.convergenceMicros,
-      deliveries: o.recorder.arrivals,
+      deliveries: o.checks.arrivals,
       endMicros: o.world.now,
       events: o.world.engine.processed,
       messages: Object.values(o.traffic.messages).reduce((a, b) => a + b, 0),

@@ -4,7 +4,7 @@ import { po16, po256 } from '../topology/address.js';
 import { Buckets } from './series.js';
 import { HELD, Paged, PairIndex, TimeColumn } from './pairs.js';
 import type { WorldObserver } from '../sim/observer.js';
-import type { World } from '../sim/world.js';
+import type { CheckWorld } from './view.js';
 
 /** One delivery of a chunk to a node, as the transport saw it. */
 export interface Arrival {
@@ -63,7 +63,7 @@ export class Recorder implements WorldObserver {
   };
 
   constructor(
-    private readonly world: World,
+    private readonly world: CheckWorld,
     private readonly maxDuplicatesKept = 1000,
     private readonly pairs = new PairIndex(world.nodes.length, world.arena),
   ) {
@@ -231,6 +231,6 @@ export class Counts {
 }
 
 /** PO256 between a node and a chunk. */
-export function nodeChunkPO(world: World, node: number, chunk: number): number {
+export function nodeChunkPO(world: CheckWorld, node: number, chunk: number): number {
   return po256(world.topology.addrs, node, world.chunks, chunk);
 }

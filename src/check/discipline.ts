@@ -3,7 +3,7 @@ import { LIVE, MsgType, type Message } from '../protocol/messages.js';
 import { po16, po256 } from '../topology/address.js';
 import { depthFromBins } from '../topology/depth.js';
 import type { WorldObserver } from '../sim/observer.js';
-import type { World } from '../sim/world.js';
+import type { CheckWorld } from './view.js';
 import { Int32List } from '../core/int32list.js';
 import { OpenRanges } from './ranges.js';
 import { PairIndex, SEEN } from './pairs.js';
@@ -63,7 +63,7 @@ export class Discipline implements WorldObserver {
   private deliveringRuid = -1;
 
   constructor(
-    private readonly world: World,
+    private readonly world: CheckWorld,
     private readonly neighbourhoodSize: number,
     private readonly onlyWithinDepth: boolean,
     private readonly batchSize: number,

@@ -2,7 +2,7 @@ import { lowerBound, upperBound } from '../core/sorted.js';
 import { formatMicros, type Micros } from '../core/units.js';
 import { po256, WORDS } from '../topology/address.js';
 import { depthFromBins, depthFromPOs } from '../topology/depth.js';
-import type { World } from '../sim/world.js';
+import type { CheckWorld } from './view.js';
 import type { Duplicate, Recorder } from './checker.js';
 import type { Discipline } from './discipline.js';
 
@@ -62,7 +62,7 @@ export interface VerdictOptions {
 }
 
 /** Each node's depth computed from the world's live connections (not from the nodes' own tables). */
-export function observedDepths(world: World, neighbourhoodSize: number): number[] {
+export function observedDepths(world: CheckWorld, neighbourhoodSize: number): number[] {
   const n = world.nodes.length;
   const bins = Array.from({ length: n }, () => new Uint16Array(257));
   const max = new Int32Array(n);
@@ -81,7 +81,7 @@ export function observedDepths(world: World, neighbourhoodSize: number): number[
  * The verdict over a finished run: replication (every up node n with PO(n,c) >= depth(n) holds c),
  * exactly-once (no delivery to a node that already held the chunk), liveness (quiescent before maxTime).
  */
-export function judge(world: World, rec: Recorder, discipline: Discipline, o: VerdictOptions): Verdict {
+export function judge(world: CheckWorld, rec: Recorder, discipline: Discipline, o: VerdictOptions): Verdict {
   const limit = o.listLimit ?? 200;
   const n = world.nodes.length;
   const depths = observedDepths(world, o.neighbourhoodSize);
@@ -200,7 +200,7 @@ class AorIndex {
   private readonly minDepth: number;
 
   constructor(
-    private readonly world: World,
+    private readonly world: CheckWorld,
     private readonly depths: number[],
   ) {
     const t = world.topology;
@@ -237,7 +237,7 @@ class GoOracle {
   private readonly enabled: boolean;
 
   constructor(
-    private readonly world: World,
+    private readonly world: CheckWorld,
     private readonly ns: number,
   ) {
     this.enabled = world.nodes.length <= 4096;

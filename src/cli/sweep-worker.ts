@@ -29,7 +29,7 @@ parentPort!.on('message', (seed: number) => {
     events: o.world.engine.processed,
     messages: Object.values(o.traffic.messages).reduce((a, b) => a + b, 0),
     bytes: o.traffic.bytes,
-    deliveries: o.recorder.arrivals,
+    deliveries: o.checks.arrivals,
     duplicates: v.duplicates,
     missing: v.aorPairs - v.aorHeld,
     drops: Object.values(o.traffic.drops).reduce((a, b) => a + b, 0),

@@ -125,7 +125,7 @@ export function buildResult(o: RunOutcome, file: string, hash: string, mutant?: 
       messages,
       messagesTotal: Object.values(messages).reduce((a, b) => a + b, 0),
       bytes: o.traffic.bytes,
-      deliveries: o.recorder.arrivals,
+      deliveries: o.checks.arrivals,
       duplicates: v.duplicates,
       redundancy: v.redundancy,
       aorPairs: v.aorPairs,
@@ -144,17 +144,12 @@ export function buildResult(o: RunOutcome, file: string, hash: string, mutant?: 
 
 function buildSeries(o: RunOutcome): Series {
   const v = o.verdict;
-  const rec = o.recorder;
   const n = o.world.nodes.length;
   const pairs = v.pairs;
+  const curves = o.checks.curves;
+  if (!curves) throw new Error('assertion failed: the run was made without the curves the report needs (RunOptions.curves)');
   const held = [...pairs.storedAt].filter((x) => x >= 0).sort((a, b) => a - b);
-  const aorKeys = new Set<number>();
-  for (let i = 0; i < pairs.node.length; i++) aorKeys.add(pairs.chunk[i]! * n + pairs.node[i]!);
-  const beyond: number[] = [];
-  rec.storedAt.forEach((chunk, node, at) => {
-    if (!aorKeys.has(chunk * n + node) && rec.holders[node]!.has(chunk)) beyond.push(at);
-  });
-  beyond.sort((a, b) => a - b);
+  const beyond = curves.beyond;
   const end = Math.max(o.world.now, 1);
   const ts = Array.from({ length: CURVE_POINTS + 1 }, (_, i) => Math.round((end * i) / CURVE_POINTS));
   const total = Math.max(pairs.node.length, 1);
@@ -181,14 +176,7 @@ function buildSeries(o: RunOutcome): Series {
     g.times.sort((a, b) => a - b);
     byDepth[String(d)] = { t: ts, held: ts.map((x) => upperBound(g.times, x) / g.pairs), pairs: g.pairs };
   }
-  const latencies: number[] = [];
-  for (let i = 0; i < pairs.node.length; i++) {
-    const at = pairs.storedAt[i]!;
-    const chunk = pairs.chunk[i]!;
-    if (at < 0 || rec.origin.get(chunk) === pairs.node[i]) continue;
-    latencies.push(at - (rec.uploadedAt.get(chunk) ?? 0));
-  }
-  latencies.sort((a, b) => a - b);
+  const latencies = curves.latencies;
   const degree = new Array<number>(n).fill(0);
   for (const [a, b] of o.world.links()) degree[a]!++, degree[b]!++;
   return {
@@ -196,7 +184,7 @@ function buildSeries(o: RunOutcome): Series {
     byDepth,
     messages: o.traffic.messageSeries.toJSON(),
     bytes: o.traffic.byteSeries.toJSON(),
-    duplicates: o.recorder.duplicateSeries.toJSON(),
+    duplicates: o.checks.duplicateSeries,
     latency: latencySummary(latencies),
     nodeCompletion: [...completion].sort((a, b) => a[0] - b[0]).map(([index, c]) => ({ index, depth: v.depths[index]!, completedAt: c.missing ? null : c.at, pairs: c.pairs })),
     marks: o.traffic.marks,
@@ -205,7 +193,7 @@ function buildSeries(o: RunOutcome): Series {
 }
 
 
-function latencySummary(sorted: number[]): Series['latency'] {
+function latencySummary(sorted: Float64Array): Series['latency'] {
   const q = (p: number) => (sorted.length === 0 ? 0 : sorted[Math.min(sorted.length - 1, Math.floor(p * sorted.length))]!);
   const max = sorted.length === 0 ? 0 : sorted[sorted.length - 1]!;
   const bins = 40;

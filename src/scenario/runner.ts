@@ -1,11 +1,11 @@
 import type { EventSink } from '../core/engine.js';
 import { createRng } from '../core/rng.js';
 import type { Micros } from '../core/units.js';
-import { Recorder } from '../check/checker.js';
 import { Traffic } from '../check/series.js';
-import { Discipline } from '../check/discipline.js';
-import { PairIndex } from '../check/pairs.js';
-import { judge, type Verdict } from '../check/verdict.js';
+import { LocalChecking, type Checking } from '../check/session.js';
+import type { CheckSummary } from '../check/summary.js';
+import { ThreadChecking } from '../check/thread.js';
+import type { Verdict } from '../check/verdict.js';
 import { World } from '../sim/world.js';
 import type { WorldObserver } from '../sim/observer.js';
 import type { Topology } from '../topology/topology.js';
@@ -22,16 +22,28 @@ export interface RunOptions {
   observers?: WorldObserver[];
   /** called every 250k events with the virtual time and events so far (a progress line) */
   progress?: (now: Micros, events: number) => void;
+  /**
+   * run the checkers in a worker thread of their own (same events, same verdict; the simulation does not wait
+   * for them). Default: from CHECK_THREAD_NODES nodes up.
+   */
+  checkThread?: boolean;
+  /** collect what the report's curves need beyond the verdict (a walk over every stored pair); default true */
+  curves?: boolean;
 }
+
+/** From this many nodes a run's checkers get a thread of their own by default (below, starting one costs more than it saves). */
+export const CHECK_THREAD_NODES = 2000;
 
 export interface RunOutcome {
   scenario: Scenario;
   seed: number;
   world: World;
-  recorder: Recorder;
   traffic: Traffic;
-  discipline: Discipline;
   verdict: Verdict;
+  /** what else the checkers found (deliveries, duplicates over time, discipline counts, curves) */
+  checks: CheckSummary;
+  /** wall milliseconds the checkers took to judge the finished run (0 without a wall clock) */
+  checkMs: number;
   fingerprint: string;
   /** the verdict matched the scenario's expectation */
   expectationMet: boolean;
@@ -47,16 +59,15 @@ export function runScenario(s: Scenario, topology: Topology, o: RunOptions): Run
   const trackNeedData = s.events.some((e) => 'remove' in e.action);
   const world = new World(topology, { protocol: s.protocol, links: s.links, redialDelay: s.protocol.redialDelay ?? undefined, trackNeedData }, rng.fork('world'));
   if (o.sink) world.engine.sink = o.sink;
-  const pairs = new PairIndex(world.nodes.length, world.arena);
-  const recorder = new Recorder(world, undefined, pairs);
+  const params = { neighbourhoodSize: s.protocol.neighbourhoodSize, onlyWithinDepth: s.protocol.syncWithinDepthOnly, batchSize: s.protocol.batchSize };
+  const threaded = o.checkThread ?? world.nodes.length >= CHECK_THREAD_NODES;
+  const checking: Checking = threaded ? new ThreadChecking(world, params, o.wallClock !== undefined) : new LocalChecking(world, params, o.wallClock);
   const traffic = new Traffic();
-  world.observe(recorder);
+  for (const ob of checking.observers) world.observe(ob);
   world.observe(traffic);
-  const discipline = new Discipline(world, s.protocol.neighbourhoodSize, s.protocol.syncWithinDepthOnly, s.protocol.batchSize, pairs);
-  world.observe(discipline);
   for (const ob of o.observers ?? []) world.observe(ob);
   const timeline = new Timeline(world, s, rng.fork('scenario'), traffic);
-  timeline.restore = (node, chunk) => recorder.expectBack(node, chunk);
+  timeline.restore = (node, chunk) => checking.expectBack(node, chunk);
   world.start();
   let quiescent: boolean;
   const tick = o.progress ? () => o.progress!(world.now, world.engine.processed) : undefined;
@@ -65,22 +76,22 @@ export function runScenario(s: Scenario, topology: Topology, o: RunOptions): Run
     world.runUntil(Math.min(s.run.until, s.run.maxTime), tick);
     quiescent = true;
   }
-  const verdict = judge(world, recorder, discipline, {
+  const { verdict, checks, checkMs } = checking.finish(world, {
     quiescent,
     maxTime: s.run.maxTime,
     maxDuplicates: s.expect.maxDuplicates,
     maxDrops: s.expect.maxDrops,
     neighbourhoodSize: s.protocol.neighbourhoodSize,
     convergeBy: s.run.convergeWithin === null ? undefined : Math.max(0, timeline.lastFault) + s.run.convergeWithin,
-  });
+  }, o.curves ?? true);
   return {
     scenario: s,
     seed: o.seed,
     world,
-    recorder,
     traffic,
-    discipline,
     verdict,
+    checks,
+    checkMs,
     fingerprint: world.engine.fingerprint.hex(),
     expectationMet: (verdict.pass ? 'pass' : 'fail') === s.expect.verdict,
     wallMs: (o.wallClock?.() ?? 0) - wall0,

@@ -31,6 +31,18 @@ export class AddressTable {
     return this.length++;
   }
 
+  /** Appends an address given as its 8 words from `src[at..]`; returns its index. */
+  addWords(src: ArrayLike<number>, at: number): number {
+    if ((this.length + 1) * WORDS > this.words.length) {
+      const w = new Uint32Array(this.words.length * 2);
+      w.set(this.words);
+      this.words = w;
+    }
+    const off = this.length * WORDS;
+    for (let i = 0; i < WORDS; i++) this.words[off + i] = src[at + i]!;
+    return this.length++;
+  }
+
   /** The first 32-bit word of address i: all that capped proximity needs. */
   head(i: number): number {
     return this.words[i * WORDS]!;

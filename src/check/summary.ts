@@ -1,0 +1,53 @@
+import type { Micros } from '../core/units.js';
+import type { Recorder } from './checker.js';
+import type { Discipline } from './discipline.js';
+import type { Buckets } from './series.js';
+import type { Verdict } from './verdict.js';
+
+/** The store times the report's curves need beyond the verdict, each ascending. */
+export interface CheckCurves {
+  /** first-store times of the pairs held at the end outside every area of responsibility */
+  beyond: Float64Array;
+  /** upload-to-store latency of every held AoR pair but the uploader's own */
+  latencies: Float64Array;
+}
+
+/**
+ * What a run's consumers (result file, sweep, gate, bench) read of the checkers besides the verdict: plain data,
+ * so the checkers may live in another thread (check/thread.ts) and send it back.
+ */
+export interface CheckSummary {
+  /** chunks carried by ChunkDelivery messages */
+  arrivals: number;
+  duplicateSeries: ReturnType<Buckets['toJSON']>;
+  discipline: Discipline['counts'];
+  curves: CheckCurves | undefined;
+}
+
+/** The summary of a judged run; `curves` walks every stored pair (the report's only). */
+export function summarize(rec: Recorder, discipline: Discipline, v: Verdict, nodes: number, curves: boolean): CheckSummary {
+  return {
+    arrivals: rec.arrivals,
+    duplicateSeries: rec.duplicateSeries.toJSON(),
+    discipline: { ...discipline.counts },
+    curves: curves ? curvesOf(rec, v, nodes) : undefined,
+  };
+}
+
+function curvesOf(rec: Recorder, v: Verdict, n: number): CheckCurves {
+  const pairs = v.pairs;
+  const aorKeys = new Set<number>();
+  for (let i = 0; i < pairs.node.length; i++) aorKeys.add(pairs.chunk[i]! * n + pairs.node[i]!);
+  const beyond: Micros[] = [];
+  rec.storedAt.forEach((chunk, node, at) => {
+    if (!aorKeys.has(chunk * n + node) && rec.holders[node]!.has(chunk)) beyond.push(at);
+  });
+  const latencies: Micros[] = [];
+  for (let i = 0; i < pairs.node.length; i++) {
+    const at = pairs.storedAt[i]!;
+    const chunk = pairs.chunk[i]!;
+    if (at < 0 || rec.origin.get(chunk) === pairs.node[i]) continue;
+    latencies.push(at - (rec.uploadedAt.get(chunk) ?? 0));
+  }
+  return { beyond: Float64Array.from(beyond).sort(), latencies: Float64Array.from(latencies).sort() };
+}

@@ -1,0 +1,121 @@
+/**
+ * The checkers in a thread of their own: the rows carry every observer call unchanged (including offers longer
+ * than a block and disconnect reasons), and a run judged there gets the same verdict and summary as one judged
+ * in the simulation's thread, on fault scenarios, removals with restore, and mutants that breach the discipline.
+ */
+import { test } from 'uvu';
+import * as assert from 'uvu/assert';
+import { existsSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { MsgType, type Message } from '../src/protocol/messages.js';
+import { withMutant } from '../src/scenario/mutants.js';
+import { loadScenario } from '../src/scenario/loader.js';
+import { runScenario, type RunOutcome } from '../src/scenario/runner.js';
+import type { WorldObserver } from '../src/sim/observer.js';
+import { AddressTable } from '../src/topology/address.js';
+import { BLOCK, RowWriter, replay } from '../src/check/wire.js';
+
+/** An observer that writes down every call it gets. */
+function tape(): { calls: string[]; observer: WorldObserver } {
+  const calls: string[] = [];
+  const observer: WorldObserver = {
+    uploaded: (n, c, t) => void calls.push(`uploaded ${n} ${c} ${t}`),
+    stored: (n, c, t) => void calls.push(`stored ${n} ${c} ${t}`),
+    removed: (n, c, t) => void calls.push(`removed ${n} ${c} ${t}`),
+    arrived: (n, c, f, r, t, i) => void calls.push(`arrived ${n} ${c} ${f} ${r} ${t} ${i}`),
+    sent: (f, to, m, _b, t) => void calls.push(`sent ${f} ${to} ${t} ${JSON.stringify(m)}`),
+    connected: (a, b, t) => void calls.push(`connected ${a} ${b} ${t}`),
+    disconnected: (a, b, r, t) => void calls.push(`disconnected ${a} ${b} ${r} ${t}`),
+  };
+  return { calls, observer };
+}
+
+test('rows replay every call the checkers observe, in order, across blocks', () => {
+  const chunks = new AddressTable(4);
+  for (let c = 0; c < 3; c++) chunks.add(new Uint8Array(32).fill(c * 40 + 1));
+  const blocks: [Float64Array, number][] = [];
+  const reasons: string[] = [];
+  const order: string[] = [];
+  const w = new RowWriter(chunks, {
+    block: (rows, n) => void (blocks.push([rows, n]), order.push(`block ${blocks.length - 1}`)),
+    reason: (text) => void (reasons.push(text), order.push(`reason ${text}`)),
+  });
+  const want = tape();
+  const both = (f: (o: WorldObserver) => void) => (f(w), f(want.observer));
+  const long = Array.from({ length: BLOCK + 10 }, (_, i) => i % 3);
+  const msgs: Message[] = [
+    { type: MsgType.GetRange, ruid: 4_000_000_000, bin: 3, from: 1, to: -1, batchSize: 128 },
+    { type: MsgType.OfferedHashes, ruid: 7, lastIndex: 12, hashes: [2, 0, 1] },
+    { type: MsgType.OfferedHashes, ruid: 8, lastIndex: 99, hashes: long },
+    { type: MsgType.BatchDone, ruid: 9, lastIndex: 5 },
+    { type: MsgType.StreamState, ruid: 10, bin: 16, live: true, code: 1 },
+  ];
+  both((o) => o.connected!(0, 1, 0));
+  both((o) => o.uploaded!(0, 2, 1.5));
+  both((o) => o.stored!(0, 2, 1.5));
+  for (let i = 0; i < 20_000; i++) both((o) => o.arrived!(1, i % 3, 0, 7, 2 + i, i % 5));
+  for (const m of msgs) both((o) => o.sent!(0, 1, m, 100, 3));
+  both((o) => o.stored!(1, 0, 4));
+  both((o) => o.removed!(1, 0, 5));
+  both((o) => o.disconnected!(0, 1, 'batch has timed out', 6));
+  both((o) => o.disconnected!(1, 2, 'batch has timed out', 7));
+  both((o) => o.disconnected!(1, 3, 'node stopped', 8));
+  w.flush();
+  assert.ok(blocks.length >= 3, `${blocks.length} blocks`);
+  assert.is(reasons.length, 2, 'each reason is sent once');
+  assert.ok(order.indexOf('reason node stopped') > order.indexOf('block 2'), 'a reason follows the blocks written before it');
+
+  const got = tape();
+  const mirror = new AddressTable(4);
+  const seen: string[] = [];
+  for (const [rows, n] of blocks) {
+    replay(rows, n, reasons, {
+      observers: [got.observer],
+      chunk: (id, r, at) => void seen.push(`${id}=${mirror.addWords(r, at)}`),
+      expectBack: () => assert.unreachable('no expectBack was written'),
+    });
+  }
+  assert.equal(got.calls, want.calls);
+  // chunk 2 was the first stored: the addresses of 0..2 went first, in order, with their words
+  assert.equal(seen, ['0=0', '1=1', '2=2']);
+  for (let c = 0; c < 3; c++) assert.is(mirror.hex(c), chunks.hex(c));
+});
+
+function repoRoot(): string {
+  let dir = dirname(fileURLToPath(import.meta.url));
+  while (!existsSync(join(dir, 'package.json'))) dir = dirname(dir);
+  return dir;
+}
+
+/** Everything a run's consumers read of its checkers, as one comparable string. */
+function judged(o: RunOutcome): string {
+  const v = o.verdict;
+  const c = o.checks;
+  return JSON.stringify({
+    verdict: { ...v, pairs: [Array.from(v.pairs.node), Array.from(v.pairs.chunk), Array.from(v.pairs.storedAt)] },
+    checks: { ...c, curves: c.curves && [Array.from(c.curves.beyond), Array.from(c.curves.latencies)] },
+  });
+}
+
+const runs: [string, number, string | undefined][] = [
+  ['faults-64.json', 2, undefined],
+  ['mutants/restore-after-removal.json', 1, undefined],
+  ['go-two-nodes-gaps.json', 1, undefined],
+  ['mutants/leaf-oscillation.json', 1, '2107'],
+  ['mutants/window-removal.json', 1, 'B1'],
+];
+for (const [file, seed, mutant] of runs) {
+  test(`${file}${mutant ? ` with mutant ${mutant}` : ''}: judged in a check thread, the same verdict and summary as in this one`, () => {
+    const loaded = loadScenario(join(repoRoot(), 'scenarios', file));
+    const s = mutant ? withMutant(loaded.scenario, mutant) : loaded.scenario;
+    const here = runScenario(s, loaded.topology, { seed, checkThread: false });
+    const there = runScenario(s, loaded.topology, { seed, checkThread: true });
+    assert.is(there.fingerprint, here.fingerprint);
+    assert.ok(here.verdict.chunks.length > 0);
+    if (mutant) assert.ok(here.verdict.violations.length > 0, 'the mutant is caught');
+    assert.is(judged(there), judged(here));
+  });
+}
+
+test.run();
