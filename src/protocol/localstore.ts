@@ -1,6 +1,6 @@
 import type { Int32Arena } from '../core/arena.js';
 import { Int32List } from '../core/int32list.js';
-import { IntTable } from '../core/inttable.js';
+import { BitSet } from '../core/bitset.js';
 import { MAX_PO, po16 } from '../topology/address.js';
 
 export const BINS = MAX_PO + 1;
@@ -35,8 +35,11 @@ class Bin extends Int32List {
  */
 export class Localstore {
   private readonly bins: Bin[];
-  /** chunk -> binId, in an IntTable rather than a Map: a 10k-node run keeps tens of millions (docs/bench.md) */
-  private readonly index: IntTable;
+  /**
+   * the chunks held, as bits by chunk id (chunk ids are dense): a 10k-node run keeps tens of millions and asks
+   * about a hundred million times (docs/bench.md). A chunk's bin ID is found in its bin when it is removed.
+   */
+  private readonly held: BitSet;
   size = 0;
 
   constructor(
@@ -46,7 +49,7 @@ export class Localstore {
     private readonly observer: StoreObserver | undefined,
   ) {
     this.bins = Array.from({ length: BINS }, () => new Bin(chunks.arena));
-    this.index = new IntTable(chunks.arena);
+    this.held = new BitSet(chunks.arena);
   }
 
   binOf(chunk: number): number {
@@ -54,7 +57,7 @@ export class Localstore {
   }
 
   has(chunk: number): boolean {
-    return this.index.get(chunk) >= 0;
+    return this.held.has(chunk);
   }
 
   /** Stores a chunk; returns its new bin ID, or 0 when it was already present (no new ID). */
@@ -62,7 +65,7 @@ export class Localstore {
     const bin = this.binOf(chunk);
     const b = this.bins[bin]!;
     const id = b.length + 1;
-    if (this.index.add(chunk, id) >= 0) return 0;
+    if (!this.held.add(chunk)) return 0;
     b.push(chunk);
     b.cursor = id;
     this.size++;
@@ -72,9 +75,10 @@ export class Localstore {
 
   /** Removes a chunk from the pull index; its ID stays used (a gap). */
   remove(chunk: number): boolean {
-    const id = this.index.delete(chunk);
-    if (id < 0) return false;
+    if (!this.held.delete(chunk)) return false;
     const b = this.bins[this.binOf(chunk)]!;
+    const id = b.indexOf(chunk, 0, b.length - 1) + 1;
+    if (id === 0) throw new Error(`assertion failed: node ${this.node} holds chunk ${chunk} but not in bin ${this.binOf(chunk)}`);
     b.set(id - 1, -1);
     this.size--;
     while (b.cursor > 0 && b.get(b.cursor - 1) === -1) b.cursor--;

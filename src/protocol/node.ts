@@ -102,6 +102,7 @@ export class SyncNode {
     peer.closed = true;
     this.peers.delete(peerId);
     this.freeSlots.push(peer.slot);
+    this.server.peerGone(peer);
     for (let w = peer.firstWant; w; w = w.nextWant) if (w.active && w.pending) this.wanting(w.pending, false);
     this.syncer.peerGone(peer);
     if (this.kad.off(peer.po256)) this.syncer.depthChanged();

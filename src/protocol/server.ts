@@ -44,7 +44,8 @@ export class Server {
     // sending schedules, never delivers); this runs for every chunk stored, so it allocates nothing
     this.parked[bin] = this.spare;
     for (const col of list) col.parkedAt = -1;
-    for (const col of list) if (!col.done && !col.peer.closed) this.scan(col);
+    // no collector of a gone peer is parked (peerGone): its peer record is not read here (a cache miss per collector)
+    for (const col of list) if (!col.done) this.scan(col);
     list.length = 0;
     this.spare = list;
   }
@@ -138,7 +139,25 @@ export class Server {
     col.parkedAt = -1;
   }
 
-  /** The node stopped or the peer left: parked collectors of gone peers are dropped lazily in binGrew. */
+  /** The peer left: its parked collectors leave their lists, the others keep their order (the order binGrew scans in). */
+  peerGone(peer: Peer): void {
+    for (let b = 0; b < BINS; b++) {
+      const list = this.parked[b]!;
+      let k = 0;
+      for (let i = 0; i < list.length; i++) {
+        const col = list[i]!;
+        if (col.peer === peer) {
+          col.parkedAt = -1;
+          continue;
+        }
+        col.parkedAt = k;
+        list[k++] = col;
+      }
+      list.length = k;
+    }
+  }
+
+  /** The node stopped: no collector stays parked. */
   clear(): void {
     for (let b = 0; b < BINS; b++) {
       for (const col of this.parked[b]!) col.parkedAt = -1;

@@ -2,7 +2,7 @@ import { Int32Arena } from '../core/arena.js';
 import { Engine } from '../core/engine.js';
 import type { Rng } from '../core/rng.js';
 import type { Micros } from '../core/units.js';
-import { Channel, transit, type LinkModel } from '../net/links.js';
+import { Channels, transit, type LinkModel } from '../net/links.js';
 import type { Env, Timed } from '../protocol/env.js';
 import { MsgType, wireSize, type Message } from '../protocol/messages.js';
 import { SyncNode } from '../protocol/node.js';
@@ -21,16 +21,18 @@ export interface WorldOptions {
 }
 
 /** A live connection: two FIFO channels and an epoch that tells its messages from an earlier connection's. */
-interface Conn {
-  readonly a: number;
-  readonly b: number;
-  readonly epoch: number;
-  readonly po: number;
-  readonly po256: number;
-  readonly ab: Channel;
-  readonly ba: Channel;
+class Conn extends Channels {
   /** false once unlinked (a node may still hold the handle while its handler finishes) */
-  live: boolean;
+  live = true;
+  constructor(
+    readonly a: number,
+    readonly b: number,
+    readonly epoch: number,
+    readonly po: number,
+    readonly po256: number,
+  ) {
+    super();
+  }
 }
 
 /**
@@ -267,16 +269,7 @@ export class World {
     if (this.conns.has(key)) return;
     const [x, y] = a < b ? [a, b] : [b, a];
     const t = this.topology;
-    const conn: Conn = {
-      a: x,
-      b: y,
-      epoch: ++this.epoch,
-      po: po16(t.addrs.head(x), t.addrs.head(y)),
-      po256: po256(t.addrs, x, t.addrs, y),
-      ab: new Channel(),
-      ba: new Channel(),
-      live: true,
-    };
+    const conn = new Conn(x, y, ++this.epoch, po16(t.addrs.head(x), t.addrs.head(y)), po256(t.addrs, x, t.addrs, y));
     this.conns.set(key, conn);
     this.nodes[x]!.connect(y, conn.po, conn.po256, conn.epoch, conn);
     this.nodes[y]!.connect(x, conn.po, conn.po256, conn.epoch, conn);
@@ -325,10 +318,9 @@ export class World {
     const conn = link ?? this.conns.get(key);
     if (!conn || !conn.live) return; // the peer is gone: nothing is sent
     const bytes = wireSize(msg);
-    const ch = from === conn.a ? conn.ab : conn.ba;
     // hot path: most runs set no per-pair link model, so skip the lookup while there is none
     const model = this.linkModels.size === 0 ? this.defaultModel : (this.linkModels.get(key) ?? this.defaultModel);
-    const at = transit(this.engine.now, bytes, ch, model, this.netRng);
+    const at = transit(this.engine.now, bytes, conn, from === conn.a ? 0 : 1, model, this.netRng);
     for (const o of this.observers) o.sent?.(from, to, msg, bytes, this.now);
     this.engine.at(at, this.K_DELIVER, from, to, conn.epoch * 8 + msg.type, msg);
   }
