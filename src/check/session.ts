@@ -27,6 +27,8 @@ export interface Checking {
   /** a removal the scenario expects sync to undo (the timeline's word, not an event of the world) */
   expectBack(node: number, chunk: number): void;
   finish(world: CheckWorld, o: VerdictOptions, curves: boolean): Judged;
+  /** the run was abandoned (an error): let go of what finish would have */
+  dispose(): void;
 }
 
 /** The recorder and the discipline checker over one world, sharing one pair index (in this thread). */
@@ -48,6 +50,10 @@ export class LocalChecking implements Checking {
 
   expectBack(node: number, chunk: number): void {
     this.recorder.expectBack(node, chunk);
+  }
+
+  dispose(): void {
+    /* nothing outside this thread's heap */
   }
 
   finish(world: CheckWorld, o: VerdictOptions, curves: boolean): Judged {

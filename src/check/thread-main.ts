@@ -1,13 +1,13 @@
-// The check thread's entry (check/thread.ts starts it): rebuilds a world of addresses, replays the rows into
-// the recorder and the discipline checker, and judges at the end.
+// The check thread's entry (check/thread.ts starts it): rebuilds a world of addresses, replays the rows of the
+// shared ring into the recorder and the discipline checker as they are published, and judges at the end.
 // tidy: wall-clock allowed (the judging time reported as checkMs, measured here only when the run asked for it)
-import { parentPort, workerData } from 'node:worker_threads';
+import { receiveMessageOnPort, workerData } from 'node:worker_threads';
 import { Int32Arena } from '../core/arena.js';
 import { AddressTable } from '../topology/address.js';
 import { LocalChecking } from './session.js';
-import type { ThreadAnswer, ThreadFinish, ThreadInit } from './thread.js';
+import { Ctrl, RING_BLOCKS, type ThreadAnswer, type ThreadFinish, type ThreadInit } from './thread.js';
 import type { CheckWorld } from './view.js';
-import { replay, type RowTarget } from './wire.js';
+import { BLOCK, replay, type RowTarget } from './wire.js';
 
 const init = workerData as ThreadInit;
 
@@ -51,7 +51,6 @@ const target: RowTarget = {
   },
   expectBack: (node, chunk) => checking.expectBack(node, chunk),
 };
-let failure: string | undefined;
 
 function answer(a: ThreadAnswer): void {
   const transfer = 'judged' in a ? [a.judged.verdict.pairs.node.buffer as ArrayBuffer, a.judged.verdict.pairs.chunk.buffer as ArrayBuffer, a.judged.verdict.pairs.storedAt.buffer as ArrayBuffer] : [];
@@ -60,18 +59,38 @@ function answer(a: ThreadAnswer): void {
   Atomics.notify(init.flag, 0);
 }
 
-parentPort!.on('message', (m: { rows?: Float64Array; length?: number; reason?: string; finish?: ThreadFinish }) => {
-  try {
-    if (m.rows) {
-      if (failure === undefined) replay(m.rows, m.length!, reasons, target);
-    } else if (m.reason !== undefined) reasons.push(m.reason);
-    else if (m.finish) {
-      if (failure !== undefined) return answer({ error: failure });
-      world.finish(m.finish);
-      answer({ judged: checking.finish(world, m.finish.options, m.finish.curves) });
-    }
-  } catch (e) {
-    failure = e instanceof Error ? (e.stack ?? e.message) : String(e);
-    if (m.finish) answer({ error: failure });
+const ring = new Float64Array(init.ring);
+const ctrl = new Int32Array(init.ctrl);
+let failure: string | undefined;
+// Replays block after block as the simulation publishes them (this thread does nothing else, so it waits on
+// the ring rather than on messages); a block of length -1 ends the run, and the end's facts are on the port.
+for (let replayed = 0; ; ) {
+  while (Atomics.load(ctrl, Ctrl.Published) === replayed) {
+    if (Atomics.load(ctrl, Ctrl.Stop) === 1) process.exit(0);
+    Atomics.wait(ctrl, Ctrl.Published, replayed, 1000);
   }
-});
+  const slot = replayed % RING_BLOCKS;
+  const length = ctrl[Ctrl.Lengths + slot]!;
+  if (length >= 0 && failure === undefined) {
+    try {
+      replay(ring.subarray(slot * BLOCK, slot * BLOCK + length), length, reasons, target);
+    } catch (e) {
+      failure = e instanceof Error ? (e.stack ?? e.message) : String(e);
+    }
+  }
+  Atomics.store(ctrl, Ctrl.Replayed, ++replayed);
+  Atomics.notify(ctrl, Ctrl.Replayed);
+  if (length < 0) {
+    const end = receiveMessageOnPort(init.port)?.message as ThreadFinish | undefined;
+    if (failure !== undefined || !end) answer({ error: failure ?? 'the end of the run did not arrive' });
+    else {
+      try {
+        world.finish(end);
+        answer({ judged: checking.finish(world, end.options, end.curves) });
+      } catch (e) {
+        answer({ error: e instanceof Error ? (e.stack ?? e.message) : String(e) });
+      }
+    }
+    break;
+  }
+}

@@ -31,23 +31,27 @@ export const Op = {
   Disconnected: 11,
   /** node, chunk: a removal the scenario expects sync to undo */
   ExpectBack: 12,
+  /** length, UTF-16 code units x length: the next disconnect reason (numbered from 0 in order) */
+  Reason: 13,
 } as const;
 
-/** doubles per block (512 KiB) */
+/** doubles per block (512 KiB); no row is longer (an offer has at most a batch of 4096 hashes, plus one) */
 export const BLOCK = 1 << 16;
 
-/** Where blocks go: a full block, or a new disconnect reason (sent before the block that first uses it). */
+/** Where blocks go. */
 export interface BlockSink {
-  block(rows: Float64Array, length: number): void;
-  reason(text: string): void;
+  /** the block to write on first */
+  first(): Float64Array;
+  /** takes a block with `length` doubles written and returns the block to write on next */
+  block(rows: Float64Array, length: number): Float64Array;
 }
 
 /**
  * Writes the world's events as rows (it is a WorldObserver); `flush` hands the partial block on. A row never
- * straddles two blocks: a long one (an offer of many hashes) gets a block of its own size.
+ * straddles two blocks.
  */
 export class RowWriter implements WorldObserver {
-  private rows = new Float64Array(BLOCK);
+  private rows: Float64Array;
   private n = 0;
   private chunksSent = 0;
   private readonly reasons = new Map<string, number>();
@@ -55,7 +59,9 @@ export class RowWriter implements WorldObserver {
   constructor(
     private readonly chunks: AddressTable,
     private readonly sink: BlockSink,
-  ) {}
+  ) {
+    this.rows = sink.first();
+  }
 
   uploaded(node: number, chunk: number, t: Micros): void {
     this.row3(Op.Uploaded, node, chunk, t);
@@ -106,9 +112,11 @@ export class RowWriter implements WorldObserver {
   disconnected(a: number, b: number, reason: string, t: Micros): void {
     let id = this.reasons.get(reason);
     if (id === undefined) {
-      this.flush();
       this.reasons.set(reason, (id = this.reasons.size));
-      this.sink.reason(reason);
+      const r = this.reserve(2 + reason.length);
+      this.rows[r] = Op.Reason;
+      this.rows[r + 1] = reason.length;
+      for (let i = 0; i < reason.length; i++) this.rows[r + 2 + i] = reason.charCodeAt(i);
     }
     this.put(this.reserve(5), Op.Disconnected, a, b, t, id);
   }
@@ -116,8 +124,7 @@ export class RowWriter implements WorldObserver {
   /** Hands the rows written so far on. */
   flush(): void {
     if (this.n === 0) return;
-    this.sink.block(this.rows, this.n);
-    this.rows = new Float64Array(BLOCK);
+    this.rows = this.sink.block(this.rows, this.n);
     this.n = 0;
   }
 
@@ -157,8 +164,8 @@ export class RowWriter implements WorldObserver {
   /** The index of `size` free doubles in the current block (a fresh block when they do not fit). */
   private reserve(size: number): number {
     if (this.n + size > this.rows.length) {
+      if (size > BLOCK) throw new Error(`assertion failed: a check row of ${size} doubles (at most ${BLOCK})`);
       this.flush();
-      if (size > this.rows.length) this.rows = new Float64Array(size);
     }
     const r = this.n;
     this.n += size;
@@ -173,8 +180,11 @@ export interface RowTarget {
   expectBack(node: number, chunk: number): void;
 }
 
-/** Replays rows written by RowWriter, in order, as the same observer calls (messages rebuilt as objects). */
-export function replay(rows: Float64Array, length: number, reasons: readonly string[], target: RowTarget): void {
+/**
+ * Replays rows written by RowWriter, in order, as the same observer calls (messages rebuilt as objects); the
+ * disconnect reasons met are appended to `reasons`.
+ */
+export function replay(rows: Float64Array, length: number, reasons: string[], target: RowTarget): void {
   const obs = target.observers;
   let r = 0;
   while (r < length) {
@@ -240,6 +250,14 @@ export function replay(rows: Float64Array, length: number, reasons: readonly str
         for (const o of obs) o.disconnected?.(rows[r + 1]!, rows[r + 2]!, reasons[rows[r + 4]!]!, rows[r + 3]!);
         r += 5;
         break;
+      case Op.Reason: {
+        const len = rows[r + 1]!;
+        let text = '';
+        for (let i = 0; i < len; i++) text += String.fromCharCode(rows[r + 2 + i]!);
+        reasons.push(text);
+        r += 2 + len;
+        break;
+      }
       default:
         throw new Error(`assertion failed: check row ${r} has unknown op ${op}`);
     }

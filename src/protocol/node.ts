@@ -79,8 +79,8 @@ export class SyncNode {
 
   // --- connections -------------------------------------------------------------------------------------
 
-  /** A connection came up: kademlia on, then the stream protocol starts for the peer. */
-  connect(peerId: number, po: number, po256: number, epoch: number, link?: unknown): void {
+  /** A connection came up: kademlia on, then the stream protocol starts for the peer (its record is returned). */
+  connect(peerId: number, po: number, po256: number, epoch: number, link?: unknown): Peer {
     if (this.peers.has(peerId)) throw new Error(`assertion failed: node ${this.id} already connected to ${peerId}`);
     if (this.kad.on(po256)) this.syncer.depthChanged();
     const slot = this.freeSlots.pop() ?? this.slots++;
@@ -93,6 +93,7 @@ export class SyncNode {
     const peer = new Peer(this, peerId, po, po256, epoch, slot, link);
     this.peers.set(peerId, peer);
     this.env.after(this.opts.syncInitBackoff, peer, peer.timerToken(false));
+    return peer;
   }
 
   /** The connection went down: all per-peer state is discarded (intervals persist). */

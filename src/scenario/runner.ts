@@ -2,7 +2,7 @@ import type { EventSink } from '../core/engine.js';
 import { createRng } from '../core/rng.js';
 import type { Micros } from '../core/units.js';
 import { Traffic } from '../check/series.js';
-import { LocalChecking, type Checking } from '../check/session.js';
+import { LocalChecking, type Checking, type Judged } from '../check/session.js';
 import type { CheckSummary } from '../check/summary.js';
 import { ThreadChecking } from '../check/thread.js';
 import type { Verdict } from '../check/verdict.js';
@@ -62,28 +62,37 @@ export function runScenario(s: Scenario, topology: Topology, o: RunOptions): Run
   const params = { neighbourhoodSize: s.protocol.neighbourhoodSize, onlyWithinDepth: s.protocol.syncWithinDepthOnly, batchSize: s.protocol.batchSize };
   const threaded = o.checkThread ?? world.nodes.length >= CHECK_THREAD_NODES;
   const checking: Checking = threaded ? new ThreadChecking(world, params, o.wallClock !== undefined) : new LocalChecking(world, params, o.wallClock);
-  const traffic = new Traffic();
-  for (const ob of checking.observers) world.observe(ob);
-  world.observe(traffic);
-  for (const ob of o.observers ?? []) world.observe(ob);
-  const timeline = new Timeline(world, s, rng.fork('scenario'), traffic);
-  timeline.restore = (node, chunk) => checking.expectBack(node, chunk);
-  world.start();
   let quiescent: boolean;
-  const tick = o.progress ? () => o.progress!(world.now, world.engine.processed) : undefined;
-  if (s.run.until === 'quiescent') quiescent = world.runUntilQuiescent(s.run.maxTime, tick);
-  else {
-    world.runUntil(Math.min(s.run.until, s.run.maxTime), tick);
-    quiescent = true;
+  let judged: Judged;
+  let traffic: Traffic;
+  let timeline: Timeline;
+  try {
+    traffic = new Traffic();
+    for (const ob of checking.observers) world.observe(ob);
+    world.observe(traffic);
+    for (const ob of o.observers ?? []) world.observe(ob);
+    timeline = new Timeline(world, s, rng.fork('scenario'), traffic);
+    timeline.restore = (node, chunk) => checking.expectBack(node, chunk);
+    world.start();
+    const tick = o.progress ? () => o.progress!(world.now, world.engine.processed) : undefined;
+    if (s.run.until === 'quiescent') quiescent = world.runUntilQuiescent(s.run.maxTime, tick);
+    else {
+      world.runUntil(Math.min(s.run.until, s.run.maxTime), tick);
+      quiescent = true;
+    }
+    judged = checking.finish(world, {
+      quiescent,
+      maxTime: s.run.maxTime,
+      maxDuplicates: s.expect.maxDuplicates,
+      maxDrops: s.expect.maxDrops,
+      neighbourhoodSize: s.protocol.neighbourhoodSize,
+      convergeBy: s.run.convergeWithin === null ? undefined : Math.max(0, timeline.lastFault) + s.run.convergeWithin,
+    }, o.curves ?? true);
+  } catch (e) {
+    checking.dispose();
+    throw e;
   }
-  const { verdict, checks, checkMs } = checking.finish(world, {
-    quiescent,
-    maxTime: s.run.maxTime,
-    maxDuplicates: s.expect.maxDuplicates,
-    maxDrops: s.expect.maxDrops,
-    neighbourhoodSize: s.protocol.neighbourhoodSize,
-    convergeBy: s.run.convergeWithin === null ? undefined : Math.max(0, timeline.lastFault) + s.run.convergeWithin,
-  }, o.curves ?? true);
+  const { verdict, checks, checkMs } = judged;
   return {
     scenario: s,
     seed: o.seed,

@@ -6,6 +6,7 @@ import { Channels, transit, type LinkModel } from '../net/links.js';
 import type { Env, Timed } from '../protocol/env.js';
 import { MsgType, wireSize, type Message } from '../protocol/messages.js';
 import { SyncNode } from '../protocol/node.js';
+import type { Peer } from '../protocol/peer.js';
 import type { ProtocolOptions } from '../protocol/options.js';
 import { AddressTable, po16, po256 } from '../topology/address.js';
 import type { Topology } from '../topology/topology.js';
@@ -24,6 +25,9 @@ export interface WorldOptions {
 class Conn extends Channels {
   /** false once unlinked (a node may still hold the handle while its handler finishes) */
   live = true;
+  /** node a's record of b, and node b's of a: what a delivery hands the receiver */
+  peerAtA: Peer | undefined;
+  peerAtB: Peer | undefined;
   constructor(
     readonly a: number,
     readonly b: number,
@@ -51,6 +55,8 @@ export class World {
   /** connections the topology (and scenario connects) want; redial restores these */
   private readonly wanted = new Set<number>();
   private readonly conns = new Map<number, Conn>();
+  /** the live connections by epoch (undefined once down): a delivery's lookup */
+  private readonly byEpoch: (Conn | undefined)[] = [undefined];
   private readonly held: { from: number; to: number; epoch: number; msg: Message }[][];
   private readonly observers: WorldObserver[] = [];
   private epoch = 0;
@@ -271,8 +277,9 @@ export class World {
     const t = this.topology;
     const conn = new Conn(x, y, ++this.epoch, po16(t.addrs.head(x), t.addrs.head(y)), po256(t.addrs, x, t.addrs, y));
     this.conns.set(key, conn);
-    this.nodes[x]!.connect(y, conn.po, conn.po256, conn.epoch, conn);
-    this.nodes[y]!.connect(x, conn.po, conn.po256, conn.epoch, conn);
+    this.byEpoch[conn.epoch] = conn;
+    conn.peerAtA = this.nodes[x]!.connect(y, conn.po, conn.po256, conn.epoch, conn);
+    conn.peerAtB = this.nodes[y]!.connect(x, conn.po, conn.po256, conn.epoch, conn);
     for (const o of this.observers) o.connected?.(x, y, this.now);
   }
 
@@ -281,6 +288,7 @@ export class World {
     const conn = this.conns.get(key);
     if (!conn) return false;
     this.conns.delete(key);
+    this.byEpoch[conn.epoch] = undefined;
     conn.live = false;
     this.nodes[conn.a]!.disconnect(conn.b);
     this.nodes[conn.b]!.disconnect(conn.a);
@@ -326,10 +334,11 @@ export class World {
   }
 
   private deliver(from: number, to: number, epoch: number, msg: Message): void {
-    // The receiver's record of the peer stands for the connection (link and unlink keep the two in step) and
-    // is what receive() reads next anyway: one lookup instead of another in the large conns Map.
-    const peer = this.nodes[to]!.peers.get(from);
-    if (!peer || peer.epoch !== epoch) return; // sent on a connection that has since gone down
+    // The connection by its epoch (an array read, not the receiver's Map of peers) holds the receiver's record
+    // of the sender; link and unlink keep it in step with the nodes' own records.
+    const conn = this.byEpoch[epoch];
+    if (conn === undefined) return; // sent on a connection that has since gone down
+    const peer = (to === conn.a ? conn.peerAtA : conn.peerAtB)!;
     this.lastActive = this.engine.now;
     if (this.paused[to]) {
       this.held[to]!.push({ from, to, epoch, msg });
