@@ -205,6 +205,7 @@ export class SyncNode {
   }
 
   removeChunk(chunk: number): boolean {
+    if (this.store.has(chunk)) this.server.removing(this.store.binOf(chunk));
     return this.store.remove(chunk);
   }
 

@@ -89,8 +89,9 @@ export class Collector extends RangeTask implements Timed {
   fire(token: number): boolean {
     if (token !== this.token || this.done || this.peer.closed) return false;
     const env = this.node.env;
-    if (env.now() < this.deadline) {
-      env.at(this.deadline, this, token);
+    const deadline = this.node.server.idleDeadline(this);
+    if (env.now() < deadline) {
+      env.at(deadline, this, token);
       return false;
     }
     this.armed = false;

@@ -12,6 +12,14 @@ export class Server {
   private readonly parked: Collector[][] = Array.from({ length: BINS }, () => []);
   /** an empty list binGrew swaps in */
   private spare: Collector[] = [];
+  // Live collectors that hold hashes read their bin lazily (see binGrew); these per-bin facts say when a put
+  // must visit the parked collectors after all.
+  /** virtual time of the bin's latest put: a lazy collector's idle timer was last reset then */
+  private readonly lastPut = new Float64Array(BINS);
+  /** parked collectors that take every put at once: history ones, and live ones with no hash yet */
+  private readonly eager = new Int32Array(BINS);
+  /** the least bin ID at which a parked lazy collector's batch is full */
+  private readonly fullAt = new Float64Array(BINS).fill(Infinity);
 
   constructor(private readonly node: SyncNode) {}
 
@@ -36,18 +44,90 @@ export class Server {
     this.scan(col);
   }
 
-  /** A chunk entered `bin` of this node's store: parked collectors of that bin read on. */
+  /**
+   * A chunk entered `bin` of this node's store: parked collectors of that bin read on. A live collector that
+   * already holds hashes and does not fill its batch with this chunk would only take it and reset its idle
+   * timer (Go's collectBatch), which sends nothing and schedules nothing: it reads such chunks later, when it
+   * fills, times out or a removal is coming (`materialize`), and its deadline follows the bin's last put. So
+   * most puts visit no collector (each visit was a cache miss per subscriber), and the ones that do visit them in
+   * the same order with the same effects as reading every chunk at once: the run is the same, event for event.
+   */
   binGrew(bin: number): void {
+    this.lastPut[bin] = this.node.env.now();
     const list = this.parked[bin]!;
     if (list.length === 0) return;
+    if (this.eager[bin] === 0 && this.node.store.lastId(bin) < this.fullAt[bin]!) return;
     // the scans park the collectors again in the spare list (they cannot make this bin grow meanwhile:
     // sending schedules, never delivers); this runs for every chunk stored, so it allocates nothing
     this.parked[bin] = this.spare;
+    this.eager[bin] = 0;
+    this.fullAt[bin] = Infinity;
     for (const col of list) col.parkedAt = -1;
     // no collector of a gone peer is parked (peerGone): its peer record is not read here (a cache miss per collector)
-    for (const col of list) if (!col.done) this.scan(col);
+    for (const col of list) {
+      if (col.done) continue;
+      if (this.lazyUntil(col) > this.node.store.lastId(bin)) this.park(col);
+      else this.scan(col);
+    }
     list.length = 0;
     this.spare = list;
+  }
+
+  /** The bin ID up to which a lazy collector need not read (its batch fills there); -Infinity if it is not lazy. */
+  private lazyUntil(col: Collector): number {
+    return col.live && col.hashes.length > 0 ? col.next - 1 + this.node.opts.batchSize - col.hashes.length : -Infinity;
+  }
+
+  /** A lazy collector's idle deadline: its own, or the bin's last put's if it has chunks to read from since. */
+  idleDeadline(col: Collector): number {
+    if (col.live && col.next <= this.node.store.lastId(col.bin)) return this.lastPut[col.bin]! + this.node.opts.serverBatchTimeout;
+    return col.deadline;
+  }
+
+  /** A chunk of `bin` is about to be removed: lazy collectors read what they have not yet (it would be a gap). */
+  removing(bin: number): void {
+    const lastId = this.node.store.lastId(bin);
+    for (const col of this.parked[bin]!) {
+      if (!col.live || col.next > lastId) continue;
+      this.materialize(col);
+      col.deadline = this.lastPut[bin]! + this.node.opts.serverBatchTimeout;
+    }
+  }
+
+  /** A live collector reads its bin up to the end or a full batch (no timer reset: see binGrew). */
+  private materialize(col: Collector): void {
+    const store = this.node.store;
+    const lastId = store.lastId(col.bin);
+    const batch = this.node.opts.batchSize;
+    while (col.hashes.length < batch && col.next <= lastId) {
+      const id = col.next++;
+      const c = store.at(col.bin, id);
+      if (c < 0) continue;
+      col.hashes.push(c);
+      col.last = id;
+    }
+  }
+
+  /** Parks a collector at the end of its bin's list. */
+  private park(col: Collector): void {
+    const list = this.parked[col.bin]!;
+    col.parkedAt = list.length;
+    list.push(col);
+    this.note(col);
+  }
+
+  /** Counts a parked collector into its bin's eager/fullAt facts. */
+  private note(col: Collector): void {
+    const until = this.lazyUntil(col);
+    if (until === -Infinity) this.eager[col.bin]!++;
+    else if (until < this.fullAt[col.bin]!) this.fullAt[col.bin] = until;
+  }
+
+  /** The bin's eager/fullAt facts anew from its list (after a collector left it). */
+  private recount(bin: number): void {
+    this.eager[bin] = 0;
+    this.fullAt[bin] = Infinity;
+    for (const col of this.parked[bin]!) this.note(col);
   }
 
   private scan(col: Collector): void {
@@ -77,15 +157,14 @@ export class Server {
     }
     if (closed || col.hashes.length >= batch) return this.finish(col);
     if (col.hashes.length > before) col.resetIdle(node.opts.serverBatchTimeout);
-    const list = this.parked[col.bin]!;
-    col.parkedAt = list.length;
-    list.push(col);
+    this.park(col);
   }
 
   /** The batch is complete (full, range closed, or idle timeout): offer it. */
   finish(col: Collector): void {
     const node = this.node;
     const peer = col.peer;
+    if (col.live) this.materialize(col);
     col.done = true;
     col.token++;
     this.unpark(col);
@@ -137,6 +216,7 @@ export class Server {
       last.parkedAt = i;
     }
     col.parkedAt = -1;
+    this.recount(col.bin);
   }
 
   /** The peer left: its parked collectors leave their lists, the others keep their order (the order binGrew scans in). */
@@ -154,6 +234,7 @@ export class Server {
         list[k++] = col;
       }
       list.length = k;
+      this.recount(b);
     }
   }
 
@@ -162,6 +243,7 @@ export class Server {
     for (let b = 0; b < BINS; b++) {
       for (const col of this.parked[b]!) col.parkedAt = -1;
       this.parked[b] = [];
+      this.recount(b);
     }
   }
 }
