@@ -53,7 +53,14 @@ const target: RowTarget = {
 };
 
 function answer(a: ThreadAnswer): void {
-  const transfer = 'judged' in a ? [a.judged.verdict.pairs.node.buffer as ArrayBuffer, a.judged.verdict.pairs.chunk.buffer as ArrayBuffer, a.judged.verdict.pairs.storedAt.buffer as ArrayBuffer] : [];
+  const transfer: ArrayBuffer[] = [];
+  if ('judged' in a) {
+    const v = a.judged.verdict;
+    transfer.push(v.pairs.node.buffer as ArrayBuffer, v.pairs.chunk.buffer as ArrayBuffer, v.pairs.storedAt.buffer as ArrayBuffer);
+    // every chunk's holders are views of one array: it moves once, not copied
+    const holders = v.chunks[0]?.holders.buffer as ArrayBuffer | undefined;
+    if (holders && holders.byteLength > 0) transfer.push(holders);
+  }
   init.port.postMessage(a, transfer);
   Atomics.store(init.flag, 0, 1);
   Atomics.notify(init.flag, 0);

@@ -20,7 +20,8 @@ export interface Violation {
 export interface ChunkFacts {
   chunk: number;
   origin: number;
-  holders: number[];
+  /** the up nodes holding it at the end, ascending (a view of one array shared by all chunks' facts) */
+  holders: Int32Array;
   /** nodes with PO256(n, c) >= depth(n) at the end */
   aor: number;
   aorHeld: number;
@@ -101,18 +102,10 @@ export function judge(world: CheckWorld, rec: Recorder, discipline: Discipline, 
   const pChunk: number[] = [];
   const pAt: number[] = [];
   const oracle = new GoOracle(world, o.neighbourhoodSize);
-  const holdersOf = new Map<number, number[]>();
-  for (let i = 0; i < n; i++) {
-    if (!world.up[i]) continue;
-    rec.holders[i]!.forEach((c) => {
-      const hs = holdersOf.get(c);
-      if (hs) hs.push(i);
-      else holdersOf.set(c, [i]);
-    });
-  }
+  const holdersOf = holdersByChunk(world, rec);
   for (const [chunk, origin] of rec.origin) {
     const removedAt = rec.removedAt.get(chunk);
-    const holders = holdersOf.get(chunk) ?? [];
+    const holders = holdersOf(chunk);
     holdersTotal += holders.length;
     let aor = 0;
     let held = 0;
@@ -191,6 +184,23 @@ function duplicateViolation(d: Duplicate): Violation {
     at: d.at,
     detail: `again from node ${d.second.from} (SYNC|${d.second.bin}, ruid ${d.second.ruid}); ${first}`,
   };
+}
+
+/**
+ * Each chunk's up holders, ascending: one Int32Array of every (chunk, holder) pair grouped by chunk (two passes
+ * over the recorder's tables: count, then place), not an array per chunk. A 10k-node run holds tens of millions of
+ * pairs; as JS arrays they were the largest thing alive at the end of a run (docs/bench.md).
+ */
+function holdersByChunk(world: CheckWorld, rec: Recorder): (chunk: number) => Int32Array {
+  const n = world.nodes.length;
+  const chunks = world.chunks.length;
+  const start = new Int32Array(chunks + 1);
+  for (let i = 0; i < n; i++) if (world.up[i]) rec.holders[i]!.forEach((c) => void start[c + 1]!++);
+  for (let c = 0; c < chunks; c++) start[c + 1]! += start[c]!;
+  const flat = new Int32Array(start[chunks]!);
+  const next = start.slice(0, chunks);
+  for (let i = 0; i < n; i++) if (world.up[i]) rec.holders[i]!.forEach((c) => void (flat[next[c]!++] = i));
+  return (chunk) => flat.subarray(start[chunk]!, start[chunk + 1]!);
 }
 
 /** Finds the nodes that may have a chunk in their area of responsibility by prefix, without a scan of all nodes. */

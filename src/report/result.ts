@@ -88,7 +88,7 @@ export function buildResult(o: RunOutcome, file: string, hash: string, mutant?: 
   const chunks = v.chunks.map((c) => ({
     addr: hexChunk(c.chunk),
     origin: t.ids[c.origin]!,
-    holders: c.holders.map((h) => t.ids[h]!),
+    holders: Array.from(c.holders, (h) => t.ids[h]!),
     deliveries: c.deliveries,
     aor: c.aor,
     aorHeld: c.aorHeld,
