@@ -87,7 +87,7 @@ function engineCase(name: string, pending: number, events: number): CaseDef {
  * A whole run as `pullsim run` does it (runScenario: world, timeline, run to quiescence, judge): `chunks`
  * chunks uploaded at random nodes at t=0, constant 20 ms links at 10 MB/s, HEAD protocol defaults.
  * The checker's time is what judging the finished run took (from 2000 nodes in the check thread, which the
- * simulation does not wait for until then: runScenario's default); the report's curves are not collected.
+ * simulation does not wait for until then: runScenario's default); the holder lists and curves only a result file needs are not collected.
  */
 function runCase(name: string, what: string, topology: () => Topology | string, chunks: number): CaseDef {
   return {
@@ -114,7 +114,7 @@ function runCase(name: string, what: string, topology: () => Topology | string, 
         name,
       );
       const t1 = performance.now();
-      const out = runScenario(s, topo, { seed: SEED, wallClock: () => performance.now(), curves: false });
+      const out = runScenario(s, topo, { seed: SEED, wallClock: () => performance.now(), details: false });
       const runMs = performance.now() - t1;
       const peakRssMiB = rssMiB();
       const checkMs = out.checkMs;

@@ -26,7 +26,7 @@ export interface Checking {
   readonly observers: WorldObserver[];
   /** a removal the scenario expects sync to undo (the timeline's word, not an event of the world) */
   expectBack(node: number, chunk: number): void;
-  finish(world: CheckWorld, o: VerdictOptions, curves: boolean): Judged;
+  finish(world: CheckWorld, o: VerdictOptions, details: boolean): Judged;
   /** the run was abandoned (an error): let go of what finish would have */
   dispose(): void;
 }
@@ -56,10 +56,10 @@ export class LocalChecking implements Checking {
     /* nothing outside this thread's heap */
   }
 
-  finish(world: CheckWorld, o: VerdictOptions, curves: boolean): Judged {
+  finish(world: CheckWorld, o: VerdictOptions, details: boolean): Judged {
     const t0 = this.clock?.() ?? 0;
     const verdict = judge(world, this.recorder, this.discipline, o);
-    const checks = summarize(this.recorder, this.discipline, verdict, world.nodes.length, curves);
+    const checks = summarize(this.recorder, this.discipline, verdict, world.nodes.length, details);
     return { verdict, checks, checkMs: (this.clock?.() ?? 0) - t0 };
   }
 }

@@ -93,7 +93,7 @@ for (let replayed = 0; ; ) {
     else {
       try {
         world.finish(end);
-        answer({ judged: checking.finish(world, end.options, end.curves) });
+        answer({ judged: checking.finish(world, end.options, end.details) });
       } catch (e) {
         answer({ error: e instanceof Error ? (e.stack ?? e.message) : String(e) });
       }

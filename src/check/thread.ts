@@ -41,7 +41,7 @@ export interface ThreadFinish {
   links: [number, number][];
   pending: number;
   options: VerdictOptions;
-  curves: boolean;
+  details: boolean;
 }
 
 /** The thread's answer: a judged run, or what went wrong there. */
@@ -93,9 +93,9 @@ export class ThreadChecking implements Checking {
     this.writer.expectBack(node, chunk);
   }
 
-  finish(world: CheckWorld, options: VerdictOptions, curves: boolean): Judged {
+  finish(world: CheckWorld, options: VerdictOptions, details: boolean): Judged {
     this.writer.flush();
-    const end: ThreadFinish = { up: world.up.slice(), now: world.now, links: world.links(), pending: world.engine.queue.size, options, curves };
+    const end: ThreadFinish = { up: world.up.slice(), now: world.now, links: world.links(), pending: world.engine.queue.size, options, details };
     this.port.postMessage(end);
     this.publish(-1);
     // the answer is posted before the flag is set; the thread always answers (its errors are answers too)

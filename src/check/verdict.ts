@@ -60,6 +60,8 @@ export interface VerdictOptions {
   neighbourhoodSize: number;
   /** the liveness phase: every AoR pair must be held by this time (last fault + bound) */
   convergeBy?: Micros | undefined;
+  /** list each chunk's holders (ChunkFacts.holders; otherwise empty, and only counted). Default true. */
+  holders?: boolean;
 }
 
 /** Each node's depth computed from the world's live connections (not from the nodes' own tables). */
@@ -102,14 +104,15 @@ export function judge(world: CheckWorld, rec: Recorder, discipline: Discipline, 
   const pChunk: number[] = [];
   const pAt: number[] = [];
   const oracle = new GoOracle(world, o.neighbourhoodSize);
-  const holdersOf = holdersByChunk(world, rec);
+  const holdersOf = holdersByChunk(world, rec, o.holders ?? true);
   for (const [chunk, origin] of rec.origin) {
     const removedAt = rec.removedAt.get(chunk);
-    const holders = holdersOf(chunk);
-    holdersTotal += holders.length;
+    const holders = holdersOf.list(chunk);
+    const holderCount = holdersOf.count(chunk);
+    holdersTotal += holderCount;
     let aor = 0;
     let held = 0;
-    const gone = removedAt !== undefined && holders.length === 0;
+    const gone = removedAt !== undefined && holderCount === 0;
     for (const node of candidates.of(chunk)) {
       if (!world.up[node] || removedAt?.has(node) || gone) continue;
       aor++;
@@ -189,18 +192,24 @@ function duplicateViolation(d: Duplicate): Violation {
 /**
  * Each chunk's up holders, ascending: one Int32Array of every (chunk, holder) pair grouped by chunk (two passes
  * over the recorder's tables: count, then place), not an array per chunk. A 10k-node run holds tens of millions of
- * pairs; as JS arrays they were the largest thing alive at the end of a run (docs/bench.md).
+ * pairs; as JS arrays they were the largest thing alive at the end of a run (docs/bench.md). Without `lists`,
+ * only the counts (the lists are then empty).
  */
-function holdersByChunk(world: CheckWorld, rec: Recorder): (chunk: number) => Int32Array {
+function holdersByChunk(world: CheckWorld, rec: Recorder, lists: boolean): { count(chunk: number): number; list(chunk: number): Int32Array } {
   const n = world.nodes.length;
   const chunks = world.chunks.length;
   const start = new Int32Array(chunks + 1);
   for (let i = 0; i < n; i++) if (world.up[i]) rec.holders[i]!.forEach((c) => void start[c + 1]!++);
   for (let c = 0; c < chunks; c++) start[c + 1]! += start[c]!;
-  const flat = new Int32Array(start[chunks]!);
-  const next = start.slice(0, chunks);
-  for (let i = 0; i < n; i++) if (world.up[i]) rec.holders[i]!.forEach((c) => void (flat[next[c]!++] = i));
-  return (chunk) => flat.subarray(start[chunk]!, start[chunk + 1]!);
+  const flat = new Int32Array(lists ? start[chunks]! : 0);
+  if (lists) {
+    const next = start.slice(0, chunks);
+    for (let i = 0; i < n; i++) if (world.up[i]) rec.holders[i]!.forEach((c) => void (flat[next[c]!++] = i));
+  }
+  return {
+    count: (chunk) => start[chunk + 1]! - start[chunk]!,
+    list: (chunk) => (lists ? flat.subarray(start[chunk]!, start[chunk + 1]!) : flat),
+  };
 }
 
 /** Finds the nodes that may have a chunk in their area of responsibility by prefix, without a scan of all nodes. */

@@ -147,7 +147,7 @@ function buildSeries(o: RunOutcome): Series {
   const n = o.world.nodes.length;
   const pairs = v.pairs;
   const curves = o.checks.curves;
-  if (!curves) throw new Error('assertion failed: the run was made without the curves the report needs (RunOptions.curves)');
+  if (!curves) throw new Error('assertion failed: the run was made without the curves the report needs (RunOptions.details)');
   const held = [...pairs.storedAt].filter((x) => x >= 0).sort((a, b) => a - b);
   const beyond = curves.beyond;
   const end = Math.max(o.world.now, 1);

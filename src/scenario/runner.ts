@@ -27,8 +27,11 @@ export interface RunOptions {
    * for them). Default: from CHECK_THREAD_NODES nodes up.
    */
   checkThread?: boolean;
-  /** collect what the report's curves need beyond the verdict (a walk over every stored pair); default true */
-  curves?: boolean;
+  /**
+   * collect what only the result file and the report read: each chunk's holders, and the curves' store times
+   * (walks over every stored pair; a 10k-node run has tens of millions). Default true.
+   */
+  details?: boolean;
 }
 
 /** From this many nodes a run's checkers get a thread of their own by default (below, starting one costs more than it saves). */
@@ -60,6 +63,7 @@ export function runScenario(s: Scenario, topology: Topology, o: RunOptions): Run
   const world = new World(topology, { protocol: s.protocol, links: s.links, redialDelay: s.protocol.redialDelay ?? undefined, trackNeedData }, rng.fork('world'));
   if (o.sink) world.engine.sink = o.sink;
   const params = { neighbourhoodSize: s.protocol.neighbourhoodSize, onlyWithinDepth: s.protocol.syncWithinDepthOnly, batchSize: s.protocol.batchSize };
+  const details = o.details ?? true;
   const threaded = o.checkThread ?? world.nodes.length >= CHECK_THREAD_NODES;
   const checking: Checking = threaded ? new ThreadChecking(world, params, o.wallClock !== undefined) : new LocalChecking(world, params, o.wallClock);
   let quiescent: boolean;
@@ -87,7 +91,8 @@ export function runScenario(s: Scenario, topology: Topology, o: RunOptions): Run
       maxDrops: s.expect.maxDrops,
       neighbourhoodSize: s.protocol.neighbourhoodSize,
       convergeBy: s.run.convergeWithin === null ? undefined : Math.max(0, timeline.lastFault) + s.run.convergeWithin,
-    }, o.curves ?? true);
+      holders: details,
+    }, details);
   } catch (e) {
     checking.dispose();
     throw e;
