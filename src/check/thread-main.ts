@@ -20,7 +20,7 @@ class MirrorWorld implements CheckWorld {
   up: boolean[] = [];
   now = 0;
   engine = { queue: { size: 0 } };
-  private end: [number, number][] = [];
+  private end: Int32Array = new Int32Array(0);
 
   constructor(i: ThreadInit) {
     this.nodes = { length: i.nodes };
@@ -30,7 +30,9 @@ class MirrorWorld implements CheckWorld {
   }
 
   links(): [number, number][] {
-    return this.end.map(([a, b]): [number, number] => [a, b]);
+    const out: [number, number][] = [];
+    for (let i = 0; i < this.end.length; i += 2) out.push([this.end[i]!, this.end[i + 1]!]);
+    return out;
   }
 
   finish(f: ThreadFinish): void {

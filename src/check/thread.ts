@@ -6,6 +6,9 @@ import type { VerdictOptions } from './verdict.js';
 import type { CheckWorld } from './view.js';
 import { BLOCK, RowWriter } from './wire.js';
 
+/** the check thread's young generation, MiB */
+const YOUNG_MB = 24;
+
 /** blocks in the ring the two threads share (8 MiB) */
 export const RING_BLOCKS = 16;
 
@@ -38,7 +41,8 @@ export interface ThreadInit {
 export interface ThreadFinish {
   up: boolean[];
   now: number;
-  links: [number, number][];
+  /** the live connections, flat: a0, b0, a1, b1, ... (one buffer, not an array per link) */
+  links: Int32Array;
   pending: number;
   options: VerdictOptions;
   details: boolean;
@@ -82,7 +86,9 @@ export class ThreadChecking implements Checking {
       port: port2,
       timed,
     };
-    this.worker = new Worker(new URL('./thread-main.js', import.meta.url), { workerData: init, transferList: [port2] });
+    // its young generation stays small whatever the process's flags (bench.js gives the simulation a large one):
+    // what it allocates dies young, and a run waits for it only at the end
+    this.worker = new Worker(new URL('./thread-main.js', import.meta.url), { workerData: init, transferList: [port2], resourceLimits: { maxYoungGenerationSizeMb: YOUNG_MB } });
     // a run that throws before finish must not keep the process alive for the thread's sake
     this.worker.unref();
     this.writer = new RowWriter(world.chunks, { first: () => this.slot(0), block: (_rows, length) => this.publish(length) });
@@ -95,8 +101,8 @@ export class ThreadChecking implements Checking {
 
   finish(world: CheckWorld, options: VerdictOptions, details: boolean): Judged {
     this.writer.flush();
-    const end: ThreadFinish = { up: world.up.slice(), now: world.now, links: world.links(), pending: world.engine.queue.size, options, details };
-    this.port.postMessage(end);
+    const end: ThreadFinish = { up: world.up.slice(), now: world.now, links: Int32Array.from(world.links().flat()), pending: world.engine.queue.size, options, details };
+    this.port.postMessage(end, [end.links.buffer as ArrayBuffer]);
     this.publish(-1);
     // the answer is posted before the flag is set; the thread always answers (its errors are answers too)
     while (Atomics.wait(this.flag, 0, 0, 1000) === 'timed-out') {
