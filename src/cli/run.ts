@@ -7,7 +7,7 @@ import { withMutant } from '../scenario/mutants.js';
 import { withSwarmFaults } from '../scenario/swarm.js';
 import { runScenario, type RunOutcome } from '../scenario/runner.js';
 import { TraceRecorder, firstDivergence } from '../scenario/trace.js';
-import { bad, bold, dim, fmtInt, ok, Progress, writeAtomic } from './output.js';
+import { bad, bold, dim, fmtInt, jsonPieces, ok, Progress, writeAtomic } from './output.js';
 
 export interface RunArgs {
   scenario: string;
@@ -56,7 +56,10 @@ export function runCommand(a: RunArgs): RunDone {
     lines.push(...determinismReport(outcome, second, trace!, again));
     if (!same) code = 1;
   }
-  writeAtomic(join(dir, 'result.json'), JSON.stringify(result) + '\n');
+  writeAtomic(join(dir, 'result.json'), (function* () {
+    yield* jsonPieces(result);
+    yield '\n';
+  })());
   if (a.trace && trace) writeAtomic(join(dir, 'trace.jsonl'), traceLines(outcome, trace));
   if (a.json) console.log(JSON.stringify(summaryJson(result, dir), null, 2));
   else console.log([...summaryText(result, dir), ...lines].join('\n'));

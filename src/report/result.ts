@@ -24,7 +24,8 @@ export interface ResultJson {
   metrics: Metrics;
   nodes: { index: number; id: string; depth: number; up: boolean; stored: number }[];
   links: [string, string][];
-  chunks: { addr: string; origin: string; holders: string[]; deliveries: number; aor: number; aorHeld: number; goOracle?: { expected: number; reached: number } }[];
+  /** `holders`: indexes into `nodes` (a 10k-node run has tens of millions of holders: ids would be 66 bytes each) */
+  chunks: { addr: string; origin: string; holders: number[]; deliveries: number; aor: number; aorHeld: number; goOracle?: { expected: number; reached: number } }[];
   series: Series;
 }
 
@@ -88,7 +89,7 @@ export function buildResult(o: RunOutcome, file: string, hash: string, mutant?: 
   const chunks = v.chunks.map((c) => ({
     addr: hexChunk(c.chunk),
     origin: t.ids[c.origin]!,
-    holders: Array.from(c.holders, (h) => t.ids[h]!),
+    holders: Array.from(c.holders),
     deliveries: c.deliveries,
     aor: c.aor,
     aorHeld: c.aorHeld,
