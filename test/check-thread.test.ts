@@ -120,4 +120,18 @@ for (const [file, seed, mutant] of runs) {
   });
 }
 
+test('a run abandoned by an error ends its check thread and reports the error, and the next run is judged as usual', () => {
+  const loaded = loadScenario(join(repoRoot(), 'scenarios', 'faults-64.json'));
+  let stores = 0;
+  const failing: WorldObserver = {
+    stored: () => {
+      if (++stores === 500) throw new Error('observer gave up');
+    },
+  };
+  assert.throws(() => runScenario(loaded.scenario, loaded.topology, { seed: 1, checkThread: true, observers: [failing] }), /observer gave up/);
+  const after = runScenario(loaded.scenario, loaded.topology, { seed: 1, checkThread: true });
+  assert.is(after.fingerprint, runScenario(loaded.scenario, loaded.topology, { seed: 1, checkThread: false }).fingerprint);
+  assert.ok(after.verdict.chunks.length > 0);
+});
+
 test.run();

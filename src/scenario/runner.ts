@@ -66,35 +66,18 @@ export function runScenario(s: Scenario, topology: Topology, o: RunOptions): Run
   const details = o.details ?? true;
   const threaded = o.checkThread ?? world.nodes.length >= CHECK_THREAD_NODES;
   const checking: Checking = threaded ? new ThreadChecking(world, params, o.wallClock !== undefined) : new LocalChecking(world, params, o.wallClock);
-  let quiescent: boolean;
-  let judged: Judged;
-  let traffic: Traffic;
+  const traffic = new Traffic();
+  for (const ob of checking.observers) world.observe(ob);
+  world.observe(traffic);
+  for (const ob of o.observers ?? []) world.observe(ob);
   let timeline: Timeline;
+  let judged: Judged;
   try {
-    traffic = new Traffic();
-    for (const ob of checking.observers) world.observe(ob);
-    world.observe(traffic);
-    for (const ob of o.observers ?? []) world.observe(ob);
     timeline = new Timeline(world, s, rng.fork('scenario'), traffic);
     timeline.restore = (node, chunk) => checking.expectBack(node, chunk);
-    world.start();
-    const tick = o.progress ? () => o.progress!(world.now, world.engine.processed) : undefined;
-    if (s.run.until === 'quiescent') quiescent = world.runUntilQuiescent(s.run.maxTime, tick);
-    else {
-      world.runUntil(Math.min(s.run.until, s.run.maxTime), tick);
-      quiescent = true;
-    }
-    judged = checking.finish(world, {
-      quiescent,
-      maxTime: s.run.maxTime,
-      maxDuplicates: s.expect.maxDuplicates,
-      maxDrops: s.expect.maxDrops,
-      neighbourhoodSize: s.protocol.neighbourhoodSize,
-      convergeBy: s.run.convergeWithin === null ? undefined : Math.max(0, timeline.lastFault) + s.run.convergeWithin,
-      holders: details,
-    }, details);
+    judged = simulateAndJudge(s, world, timeline, checking, details, o.progress);
   } catch (e) {
-    checking.dispose();
+    checking.dispose(); // a check thread must not wait for rows that will never come
     throw e;
   }
   const { verdict, checks, checkMs } = judged;
@@ -111,4 +94,23 @@ export function runScenario(s: Scenario, topology: Topology, o: RunOptions): Run
     wallMs: (o.wallClock?.() ?? 0) - wall0,
     uploaded: timeline.uploaded,
   };
+}
+
+/** Starts the world, runs it as the scenario says, and has the checkers judge the end. */
+function simulateAndJudge(s: Scenario, world: World, timeline: Timeline, checking: Checking, details: boolean, progress: RunOptions['progress']): Judged {
+  world.start();
+  let quiescent = true;
+  const tick = progress ? () => progress(world.now, world.engine.processed) : undefined;
+  if (s.run.until === 'quiescent') quiescent = world.runUntilQuiescent(s.run.maxTime, tick);
+  else world.runUntil(Math.min(s.run.until, s.run.maxTime), tick);
+  const options = {
+    quiescent,
+    maxTime: s.run.maxTime,
+    maxDuplicates: s.expect.maxDuplicates,
+    maxDrops: s.expect.maxDrops,
+    neighbourhoodSize: s.protocol.neighbourhoodSize,
+    convergeBy: s.run.convergeWithin === null ? undefined : Math.max(0, timeline.lastFault) + s.run.convergeWithin,
+    holders: details,
+  };
+  return checking.finish(world, options, details);
 }
