@@ -26,6 +26,7 @@ export interface Checking {
   readonly observers: WorldObserver[];
   /** a removal the scenario expects sync to undo (the timeline's word, not an event of the world) */
   expectBack(node: number, chunk: number): void;
+  /** judges the finished run; `details`: the summary's curves too (a walk over every stored pair) */
   finish(world: CheckWorld, o: VerdictOptions, details: boolean): Judged;
   /** the run was abandoned (an error): let go of what finish would have */
   dispose(): void;
