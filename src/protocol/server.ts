@@ -48,7 +48,7 @@ export class Server {
    * A chunk entered `bin` of this node's store: parked collectors of that bin read on. A live collector that
    * already holds hashes and does not fill its batch with this chunk would only take it and reset its idle
    * timer (Go's collectBatch), which sends nothing and schedules nothing: it reads such chunks later, when it
-   * fills, times out or a removal is coming (`materialize`), and its deadline follows the bin's last put. So
+   * fills, times out or a removal is coming (`read`), and its deadline follows the bin's last put. So
    * most puts visit no collector (each visit was a cache miss per subscriber), and the ones that do visit them in
    * the same order with the same effects as reading every chunk at once: the run is the same, event for event.
    */
@@ -89,22 +89,8 @@ export class Server {
     const lastId = this.node.store.lastId(bin);
     for (const col of this.parked[bin]!) {
       if (!col.live || col.next > lastId) continue;
-      this.materialize(col);
+      this.read(col);
       col.deadline = this.lastPut[bin]! + this.node.opts.serverBatchTimeout;
-    }
-  }
-
-  /** A live collector reads its bin up to the end or a full batch (no timer reset: see binGrew). */
-  private materialize(col: Collector): void {
-    const store = this.node.store;
-    const lastId = store.lastId(col.bin);
-    const batch = this.node.opts.batchSize;
-    while (col.hashes.length < batch && col.next <= lastId) {
-      const id = col.next++;
-      const c = store.at(col.bin, id);
-      if (c < 0) continue;
-      col.hashes.push(c);
-      col.last = id;
     }
   }
 
@@ -131,12 +117,22 @@ export class Server {
   }
 
   private scan(col: Collector): void {
+    const before = col.hashes.length;
+    const closed = this.read(col);
+    if (closed || col.hashes.length >= this.node.opts.batchSize) return this.finish(col);
+    if (col.hashes.length > before) col.resetIdle(this.node.opts.serverBatchTimeout);
+    this.park(col);
+  }
+
+  /**
+   * The collector reads its bin from `next` up to the end or a full batch; true when its range closed (history
+   * only). No timer is reset here: scan does that, and a lazy live collector's deadline is the bin's (binGrew).
+   */
+  private read(col: Collector): boolean {
     const node = this.node;
     const store = node.store;
     const lastId = store.lastId(col.bin);
     const batch = node.opts.batchSize;
-    const before = col.hashes.length;
-    let closed = false;
     // Go's SubscribePull(since, until): entries in ID order; it closes after sending the entry with ID == To,
     // or on meeting the first entry past To (not sent at HEAD; bug B1 sent it). Gaps are not entries.
     while (col.hashes.length < batch && col.next <= lastId) {
@@ -145,26 +141,20 @@ export class Server {
       if (c < 0) continue;
       if (!col.live && id > col.to) {
         if (node.mutant('B1')) col.hashes.push(c), (col.last = id);
-        closed = true;
-        break;
+        return true;
       }
       col.hashes.push(c);
       col.last = id;
-      if (!col.live && id === col.to) {
-        closed = true;
-        break;
-      }
+      if (!col.live && id === col.to) return true;
     }
-    if (closed || col.hashes.length >= batch) return this.finish(col);
-    if (col.hashes.length > before) col.resetIdle(node.opts.serverBatchTimeout);
-    this.park(col);
+    return false;
   }
 
   /** The batch is complete (full, range closed, or idle timeout): offer it. */
   finish(col: Collector): void {
     const node = this.node;
     const peer = col.peer;
-    if (col.live) this.materialize(col);
+    if (col.live) this.read(col); // a lazy collector takes what it has not read yet
     col.done = true;
     col.token++;
     this.unpark(col);
