@@ -91,7 +91,7 @@ export class ThreadChecking implements Checking {
     this.worker = new Worker(new URL('./thread-main.js', import.meta.url), { workerData: init, transferList: [port2], resourceLimits: { maxYoungGenerationSizeMb: YOUNG_MB } });
     // a run that throws before finish must not keep the process alive for the thread's sake
     this.worker.unref();
-    this.writer = new RowWriter(world.chunks, { first: () => this.slot(0), block: (_rows, length) => this.publish(length) });
+    this.writer = new RowWriter(world.chunks, { first: () => this.slot(0), block: (_rows, length) => (this.publish(length), this.nextSlot()) });
     this.observers = [this.writer];
   }
 
@@ -126,14 +126,17 @@ export class ThreadChecking implements Checking {
     this.port.close();
   }
 
-  /** Hands the current block (`length` doubles, -1 for the end) to the thread; returns the next one to write. */
-  private publish(length: number): Float64Array {
+  /** Hands the current block (`length` doubles, -1 for the end) to the thread. */
+  private publish(length: number): void {
     const c = this.ctrl;
     c[Ctrl.Lengths + (this.published % RING_BLOCKS)] = length;
     Atomics.store(c, Ctrl.Published, ++this.published);
     Atomics.notify(c, Ctrl.Published);
-    if (length < 0) return this.ring;
-    // the next slot must have been replayed: wait while the ring is full
+  }
+
+  /** The next block to write, once the thread has replayed it: waits while the ring is full. */
+  private nextSlot(): Float64Array {
+    const c = this.ctrl;
     for (;;) {
       const replayed = Atomics.load(c, Ctrl.Replayed);
       if (this.published - replayed < RING_BLOCKS) break;
