@@ -1,8 +1,9 @@
-import { UsageError, show } from '../core/errors.js';
-import { parseBandwidth, parseDuration, type Micros } from '../core/units.js';
+import { UsageError } from '../core/errors.js';
+import { formatMicros, parseBandwidth, parseDuration, type Micros } from '../core/units.js';
 import { LATENT_DEFECTS, MUTANTS, protocolDefaults, type LatentDefect, type Mutant, type ProtocolOptions } from '../protocol/options.js';
 import type { Latency, LinkModel } from '../net/links.js';
 import type { Shape } from '../topology/shapes.js';
+import { bool, custom, fail, int, list, nullable, object, oneOf, optional, required, str, textual, variant, type Spec } from './spec.js';
 
 /** A node reference as written: an index, a unique id prefix, or "random". */
 export type NodeRef = number | string;
@@ -56,7 +57,8 @@ export interface Scenario {
   events: TimedAction[];
   /** convergeWithin: the liveness phase, all AoR pairs held within this long after the last fault */
   run: { until: 'quiescent' | Micros; maxTime: Micros; convergeWithin: Micros | null };
-  expect: { verdict: 'pass' | 'fail'; maxDuplicates: number; maxDrops: number };
+  /** minAorPairs: fewer (chunk, AoR node) pairs checked than this fails the run (0: a vacuous run only warns) */
+  expect: { verdict: 'pass' | 'fail'; maxDuplicates: number; maxDrops: number; minAorPairs: number };
 }
 
 /** Every scenario default lives here (protocol defaults are the Go client's, from protocolDefaults). */
@@ -65,227 +67,296 @@ export const DEFAULTS = {
   redialDelay: 200_000,
   links: { latency: '20ms', bandwidth: '10MB/s', processing: '0ms' },
   run: { until: 'quiescent', maxTime: '1h' },
-  expect: { verdict: 'pass', maxDuplicates: 0, maxDrops: 0 },
+  expect: { verdict: 'pass', maxDuplicates: 0, maxDrops: 0, minAorPairs: 0 },
   generate: { seed: 1, binSize: 4, shape: 'hive' },
 } as const;
 
-type Obj = Record<string, unknown>;
-const isObj = (v: unknown): v is Obj => typeof v === 'object' && v !== null && !Array.isArray(v);
+// --- value specs -------------------------------------------------------------------------------------------
+
+const duration = textual<Micros>('a duration such as "250ms", "2s" or "1m" (us, ms, s, m, h; not negative)', parseDuration, '1s', ['5', '-1s', '1 sec', '1y']);
+const bandwidth = textual<number>('a bandwidth such as "10MB/s" (B/s, KB/s, MB/s, GB/s, KiB/s, MiB/s, GiB/s) or "unlimited"', parseBandwidth, '1MB/s', ['10 mbps', '0MB/s', '-1MB/s']);
+const NAME = /^(?!\.\.?$)[A-Za-z0-9._-]{1,100}$/;
+const name = str('a name of 1 to 100 letters, digits, ".", "_" or "-" (not "." or "..")', NAME, [{ value: '..' }, { value: '.' }, { value: 'a/b' }, { value: 'x'.repeat(300) }, { value: '' }]);
+
+const latency: Spec<Latency> = custom(
+  'a duration such as "20ms" or {"uniform": ["5ms", "50ms"]}',
+  (v, path, file) => {
+    if (typeof v === 'string') return { constant: duration.parse(v, path, file) };
+    const o = v as Record<string, unknown>;
+    if (typeof v === 'object' && v !== null && !Array.isArray(v) && Object.keys(o).length === 1 && Array.isArray(o.uniform) && o.uniform.length === 2) {
+      const lo = duration.parse(o.uniform[0], `${path}.uniform[0]`, file);
+      const hi = duration.parse(o.uniform[1], `${path}.uniform[1]`, file);
+      if (hi < lo) fail(file, `${path}.uniform[1]`, `at least uniform[0] (${String(o.uniform[0])})`, o.uniform[1]);
+      return { uniform: [lo, hi] };
+    }
+    return fail(file, path, 'a duration such as "20ms" or {"uniform": ["5ms", "50ms"]}', v);
+  },
+  '20ms',
+  [{ value: '5' }, { value: 20 }, { value: { uniform: ['50ms', '5ms'] }, at: '.uniform[1]' }, { value: { uniform: ['5ms'] } }, { value: { uniform: ['5ms', 'x'] }, at: '.uniform[1]' }, { value: { constant: '5ms' } }],
+);
+
+const REF_EXPECTED = 'a node index, a unique id hex prefix, or "random"';
+const HEX = /^[0-9a-fA-F]{1,64}$/;
+/** A node reference; `random` false: "random" is not allowed (partition groups). */
+const nodeRef = (random = true): Spec<NodeRef> => {
+  const expected = random ? REF_EXPECTED : 'a node index or a unique id hex prefix';
+  return custom(
+    expected,
+    (v, path, file) => {
+      if (Number.isSafeInteger(v) && (v as number) >= 0) return v as number;
+      if ((random && v === 'random') || (typeof v === 'string' && HEX.test(v))) return (v as string).toLowerCase();
+      return fail(file, path, expected, v);
+    },
+    0,
+    [{ value: -1 }, { value: 1.5 }, { value: 'xyz' }, { value: true }, { value: null }, ...(random ? [] : [{ value: 'random' }])],
+  );
+};
+
+const rate = textual<number>(
+  'stops per time such as "0.5/s" or "6/m", above 0 and at most 1000/s',
+  (v) => {
+    const m = typeof v === 'string' ? /^(\d+(?:\.\d+)?)\/(s|m)$/.exec(v) : null;
+    const r = m ? Number(m[1]) / (m[2] === 'm' ? 60 : 1) : NaN;
+    return r > 0 && r <= 1000 ? r : undefined;
+  },
+  '1/s',
+  ['fast', '0/s', '2000/s', '1/h'],
+);
+
+const downtime: Spec<[Micros, Micros]> = custom(
+  'a duration or a [MIN, MAX] pair of durations',
+  (v, path, file) => {
+    if (!Array.isArray(v)) {
+      const d = duration.parse(v, path, file);
+      return [d, d];
+    }
+    if (v.length !== 2) return fail(file, path, 'a duration or a [MIN, MAX] pair of durations', v);
+    const lo = duration.parse(v[0], `${path}[0]`, file);
+    const hi = duration.parse(v[1], `${path}[1]`, file);
+    if (hi < lo) fail(file, `${path}[1]`, 'at least downtime[0]', v[1]);
+    return [lo, hi];
+  },
+  '1s',
+  [{ value: '5' }, { value: ['1s'] }, { value: ['4s', '1s'], at: '[1]' }, { value: ['1s', 'x'], at: '[1]' }],
+);
+
+const range: Spec<[number, number]> = custom(
+  'a [from, to) pair of chunk indexes',
+  (v, path, file) => {
+    if (!Array.isArray(v) || v.length !== 2) return fail(file, path, 'a [from, to) pair of chunk indexes', v);
+    const from = int(0).parse(v[0], `${path}[0]`, file);
+    return [from, int(from).parse(v[1], `${path}[1]`, file)];
+  },
+  [0, 1],
+  [{ value: 3 }, { value: [1] }, { value: [-1, 2], at: '[0]' }, { value: [5, 2], at: '[1]' }],
+);
+
+// --- events --------------------------------------------------------------------------------------------------
+
+const pair = (verb: string) =>
+  object({ a: required(nodeRef(), 'one end'), b: required(nodeRef(), 'the other end') }, 'an object {a, b}', (o, path, file) => {
+    if (o.a === o.b && o.a !== 'random') fail(file, `${path}.b`, `a node other than "a" (a ${verb} joins two nodes)`, o.b);
+  });
+const oneNode = object({ node: required(nodeRef(), 'the node') }, 'an object {node}');
+
+const linksBody = object(
+  {
+    a: optional(nodeRef(), 'one end of the link (with b)'),
+    b: optional(nodeRef(), 'the other end (with a)'),
+    node: optional(nodeRef(), "every link of this node"),
+    latency: optional(latency, 'new latency'),
+    bandwidth: optional(bandwidth, 'new bandwidth'),
+    processing: optional(duration, 'new processing delay'),
+    for: optional(duration, 'a spike: revert after this long'),
+  },
+  'an object: a and b, or node, or neither; and latency, bandwidth or processing',
+  (o, path, file) => {
+    if ((o.a === undefined) !== (o.b === undefined) || (o.a !== undefined && o.node !== undefined)) fail(file, path, 'either "a" and "b" (one link), "node" (its links), or neither (all links)', Object.keys(o).filter((k) => o[k as keyof typeof o] !== undefined).join(','));
+    if (o.a !== undefined && o.a === o.b && o.a !== 'random') fail(file, `${path}.b`, 'a node other than "a" (a link joins two nodes)', o.b);
+    if (o.latency === undefined && o.bandwidth === undefined && o.processing === undefined) fail(file, path, 'at least one of latency, bandwidth, processing', 'none');
+  },
+);
+
+const partitionBody = object(
+  {
+    groups: optional(list(list(nodeRef(false), 'a non-empty array of node references', { min: 1 }), 'two or more non-empty arrays of node references', { min: 2 }), 'the groups'),
+    halves: optional(custom('true', (v, path, file) => (v === true ? (true as const) : fail(file, path, 'true (split by the first address bit)', v)), true, [{ value: false }, { value: 'yes' }]), 'split by the first address bit'),
+  },
+  'an object with "groups" or "halves": true',
+  (o, path, file) => {
+    if ((o.groups === undefined) === (o.halves === undefined)) fail(file, path, 'exactly one of "groups" and "halves"', o.groups === undefined ? 'neither' : 'both');
+    const seen = new Map<NodeRef, string>();
+    o.groups?.forEach((g, gi) =>
+      g.forEach((ref, i) => {
+        const p = `${path}.groups[${gi}][${i}]`;
+        const before = seen.get(ref);
+        if (before !== undefined) fail(file, p, `a node in one group only (it is also at ${before})`, ref);
+        seen.set(ref, p);
+      }),
+    );
+  },
+);
+
+const VERBS = {
+  upload: object({ node: required(nodeRef(), 'where ("random": a random up node per chunk)'), chunks: required(int(1, 10_000_000), 'how many new chunks') }, 'an object {node, chunks}'),
+  disconnect: pair('disconnect'),
+  connect: pair('connect'),
+  stop: oneNode,
+  start: oneNode,
+  pause: oneNode,
+  resume: oneNode,
+  remove: object({ node: required(nodeRef(), 'the node'), chunks: required(list(range, 'an array of [from, to) index ranges into the uploaded chunks'), 'upload index ranges'), restore: optional(bool, 'sync must bring them back', false) }, 'an object {node, chunks, restore}'),
+  links: linksBody,
+  partition: partitionBody,
+  heal: object({}, 'an empty object {}'),
+  churn: object({ rate: required(rate, 'stops per time'), downtime: required(downtime, 'how long each stopped node stays down'), until: required(duration, 'when churn ends') }, 'an object {rate, downtime, until}'),
+};
+
+const event = variant({ at: required(duration, 'when') }, VERBS, 'an event: "at" and one verb');
+
+// --- the file ------------------------------------------------------------------------------------------------
+
+const SHAPES = ['hive', 'star', 'mesh', 'line'] as const;
+const generate = object(
+  {
+    nodes: required(int(2, 100_000), 'how many nodes (mesh: at most 1000)'),
+    seed: optional(int(0), 'the generator seed', DEFAULTS.generate.seed),
+    binSize: optional(int(1, 64), 'peers dialled per Kademlia bin', DEFAULTS.generate.binSize),
+    shape: optional(oneOf(SHAPES), 'hive (Swarm-like), star, mesh or line', DEFAULTS.generate.shape),
+  },
+  'an object {nodes, seed, binSize, shape}',
+  (o, path, file) => {
+    if (o.shape === 'mesh' && o.nodes > 1000) fail(file, `${path}.nodes`, 'an integer from 2 to 1000 (a mesh)', o.nodes);
+  },
+);
+
+const topology = object(
+  { snapshot: optional(str('a snapshot file path'), 'a snapshot file, relative to the scenario file'), generate: optional(generate, 'a generated topology') },
+  'either {"snapshot": "file.json"} or {"generate": {"nodes": N}}',
+  (o, path, file, raw) => {
+    if ((o.snapshot === undefined) === (o.generate === undefined)) fail(file, path, 'either {"snapshot": "file.json"} or {"generate": {"nodes": N}}', raw);
+  },
+);
+
+const d = protocolDefaults('head');
+const pr = protocolDefaults('pr1538');
+const both = (k: keyof ProtocolOptions, f = (x: unknown) => JSON.stringify(x)) => (d[k] === pr[k] ? f(d[k]) : `${f(d[k])} (pr1538: ${f(pr[k])})`);
+const dur = (x: unknown) => `"${formatMicros(x as number)}"`;
+const protocol = object(
+  {
+    version: optional(oneOf(['head', 'pr1538'] as const), 'which Go client the protocol behaves like; sets the defaults below', 'head'),
+    batchSize: optional(int(1, 4096), 'hashes per OfferedHashes', undefined, both('batchSize')),
+    frameSize: optional(int(1, 4096), 'chunks per ChunkDelivery', undefined, both('frameSize')),
+    serverBatchTimeout: optional(duration, 'server ends a batch this long after the last collected hash', undefined, both('serverBatchTimeout', dur)),
+    clientBatchTimeout: optional(duration, 'client drops the peer if wanted chunks have not all arrived', undefined, both('clientBatchTimeout', dur)),
+    syncInitBackoff: optional(duration, "delay before a new peer's first subscriptions", undefined, both('syncInitBackoff', dur)),
+    neighbourhoodSize: optional(int(1, 64), 'Kademlia NeighbourhoodSize for depth', undefined, both('neighbourhoodSize')),
+    syncWithinDepthOnly: optional(bool, 'sync only from peers within depth', undefined, both('syncWithinDepthOnly')),
+    roundtrip: optional(bool, "false: the spec's roundtrip-off mode (BatchDone)", undefined, both('roundtrip')),
+    streamState: optional(bool, "the spec's StreamState answer to a refused GetRange", undefined, both('streamState')),
+    redialDelay: optional(nullable(duration), 'hive redial after a protocol drop; null = never redial', DEFAULTS.redialDelay as Micros | null, '"200ms"'),
+    needDataCache: optional(int(0), 'size of the NeedData LRU', undefined, both('needDataCache')),
+    dedupInFlight: optional(bool, 'a fix the Go client never had: no chunk wanted from two peers at once', undefined, both('dedupInFlight')),
+    autostart: optional(bool, 'false: exchange cursors only', undefined, both('autostart')),
+    latentDefects: optional(list(oneOf(LATENT_DEFECTS), `an array of names from ${LATENT_DEFECTS.join(', ')}`), "HEAD's latent defects (remove one to see the fix)", undefined, both('latentDefects')),
+    mutants: optional(list(oneOf(MUTANTS), `an array of names from ${MUTANTS.join(', ')}`), 're-introduced historical bugs', undefined, both('mutants')),
+  },
+  'an object of protocol settings',
+);
+
+const links = object(
+  {
+    latency: optional(latency, 'a duration, or {"uniform": [MIN, MAX]} drawn per message', { constant: parseDuration(DEFAULTS.links.latency)! } as Latency, `"${DEFAULTS.links.latency}"`),
+    bandwidth: optional(bandwidth, 'per direction', parseBandwidth(DEFAULTS.links.bandwidth)!, `"${DEFAULTS.links.bandwidth}"`),
+    processing: optional(duration, 'per-message delay at the receiver', parseDuration(DEFAULTS.links.processing)!, `"${DEFAULTS.links.processing}"`),
+  },
+  'an object {latency, bandwidth, processing}',
+);
+
+const until = custom<'quiescent' | Micros>('"quiescent" or a duration', (v, path, file) => (v === 'quiescent' ? 'quiescent' : duration.parse(v, path, file)), 'quiescent', [{ value: 'forever' }, { value: 5 }, { value: null }]);
+const run = object(
+  {
+    until: optional(until, 'or a duration: stop at that virtual time', 'quiescent' as 'quiescent' | Micros),
+    maxTime: optional(duration, 'not quiescent by then = a liveness violation', parseDuration(DEFAULTS.run.maxTime)!, `"${DEFAULTS.run.maxTime}"`),
+    convergeWithin: optional(nullable(duration), 'the liveness phase: every AoR pair held within this long after the last fault', null as Micros | null),
+  },
+  'an object {until, maxTime, convergeWithin}',
+);
+
+const expect = object(
+  {
+    verdict: optional(oneOf(['pass', 'fail'] as const), 'the verdict this scenario should get', DEFAULTS.expect.verdict),
+    maxDuplicates: optional(int(0), 'duplicate deliveries tolerated', DEFAULTS.expect.maxDuplicates as number),
+    maxDrops: optional(int(0), 'protocol drops tolerated', DEFAULTS.expect.maxDrops as number),
+    minAorPairs: optional(int(0), 'fewer (chunk, AoR node) pairs checked than this fails the run; 0: an empty check only warns', DEFAULTS.expect.minAorPairs as number),
+  },
+  'an object {verdict, maxDuplicates, maxDrops, minAorPairs}',
+);
+
+/** The scenario file format, every key with its default: the one definition docs and validation share. */
+export const SCENARIO = object(
+  {
+    pullsim: required(custom('the format version 1', (v, path, file) => (v === 1 ? 1 : fail(file, path, 'the format version 1', v)), 1, [{ value: 2 }, { value: '1' }]), 'format version, 1'),
+    name: optional(name, 'names the output folder', undefined, 'the file name'),
+    description: optional(str(), 'free text', ''),
+    seed: optional(int(0), "the run's seed; --seed overrides it", DEFAULTS.seed as number),
+    topology: required(topology, 'a snapshot file or a generated topology'),
+    protocol: optional(protocol, 'protocol settings (the Go client as default)'),
+    links: optional(links, 'the link model'),
+    events: optional(list(event, 'an array of events'), 'the timeline', []),
+    run: optional(run, 'how long to run'),
+    expect: optional(expect, 'what the verdict should be'),
+  },
+  'a scenario object',
+);
 
 /** Validates a parsed scenario file; every problem is one UsageError naming file, JSON path and expectation. */
 export function parseScenario(json: unknown, file: string, defaultName: string): Scenario {
-  const fail = (path: string, expected: string, got?: unknown): never => {
-    throw new UsageError(file, path, expected, got === undefined ? undefined : show(got));
+  const root = SCENARIO.parse(json, '$', file);
+  const p = root.protocol ?? protocol.parse({}, '$.protocol', file);
+  const defaults = protocolDefaults(p.version);
+  const pick = <K extends keyof ProtocolOptions>(k: K): ProtocolOptions[K] => (p[k] === undefined ? defaults[k] : (p[k] as ProtocolOptions[K]));
+  const protocolOptions = {
+    version: p.version,
+    batchSize: pick('batchSize'),
+    frameSize: pick('frameSize'),
+    serverBatchTimeout: pick('serverBatchTimeout'),
+    clientBatchTimeout: pick('clientBatchTimeout'),
+    syncInitBackoff: pick('syncInitBackoff'),
+    neighbourhoodSize: pick('neighbourhoodSize'),
+    syncWithinDepthOnly: pick('syncWithinDepthOnly'),
+    roundtrip: pick('roundtrip'),
+    streamState: pick('streamState'),
+    needDataCache: pick('needDataCache'),
+    dedupInFlight: pick('dedupInFlight'),
+    autostart: pick('autostart'),
+    latentDefects: pick('latentDefects') as LatentDefect[],
+    mutants: pick('mutants') as Mutant[],
+    redialDelay: p.redialDelay,
   };
-  const only = (o: Obj, path: string, keys: readonly string[]) => {
-    for (const k of Object.keys(o)) if (!keys.includes(k)) fail(`${path}.${k}`, `one of the known keys (${keys.join(', ')})`, k);
-  };
-  const obj = (v: unknown, path: string): Obj => (isObj(v) ? v : fail(path, 'an object', v));
-  const int = (v: unknown, path: string, min: number, max = Number.MAX_SAFE_INTEGER): number =>
-    Number.isInteger(v) && (v as number) >= min && (v as number) <= max ? (v as number) : fail(path, `an integer from ${min} to ${max}`, v);
-  const dur = (v: unknown, path: string): Micros => parseDuration(v) ?? fail(path, 'a duration such as "250ms", "2s" or "1m" (us, ms, s, m, h; not negative)', v);
-  const bool = (v: unknown, path: string): boolean => (typeof v === 'boolean' ? v : fail(path, 'true or false', v));
-  const str = (v: unknown, path: string): string => (typeof v === 'string' ? v : fail(path, 'a string', v));
-
-  const root = obj(json, '$');
-  only(root, '$', ['pullsim', 'name', 'description', 'seed', 'topology', 'protocol', 'links', 'events', 'run', 'expect']);
-  if (root.pullsim !== 1) fail('$.pullsim', 'the format version 1', root.pullsim);
-  const name = root.name === undefined ? defaultName : str(root.name, '$.name');
-  if (!/^[A-Za-z0-9._-]+$/.test(name)) fail('$.name', 'a name of letters, digits, ".", "_" or "-"', name);
-
-  const topo = obj(root.topology, '$.topology');
-  only(topo, '$.topology', ['snapshot', 'generate']);
-  let topology: TopologySpec;
-  if (typeof topo.snapshot === 'string' && topo.generate === undefined) topology = { snapshot: topo.snapshot };
-  else if (topo.snapshot === undefined && topo.generate !== undefined) {
-    const g = obj(topo.generate, '$.topology.generate');
-    only(g, '$.topology.generate', ['nodes', 'seed', 'binSize', 'shape']);
-    const shapes = ['hive', 'star', 'mesh', 'line'];
-    if (g.shape !== undefined && !shapes.includes(g.shape as string)) fail('$.topology.generate.shape', `one of ${shapes.join(', ')}`, g.shape);
-    topology = {
-      generate: {
-        nodes: int(g.nodes, '$.topology.generate.nodes', 2, g.shape === 'mesh' ? 1000 : 100_000),
-        seed: g.seed === undefined ? DEFAULTS.generate.seed : int(g.seed, '$.topology.generate.seed', 0),
-        binSize: g.binSize === undefined ? DEFAULTS.generate.binSize : int(g.binSize, '$.topology.generate.binSize', 1, 64),
-        shape: (g.shape as 'hive' | Shape | undefined) ?? DEFAULTS.generate.shape,
-      },
-    };
-  } else topology = fail('$.topology', 'either {"snapshot": "file.json"} or {"generate": {"nodes": N}}', topo);
-
-  const p = root.protocol === undefined ? {} : obj(root.protocol, '$.protocol');
-  const keys = ['version', 'batchSize', 'frameSize', 'serverBatchTimeout', 'clientBatchTimeout', 'syncInitBackoff', 'neighbourhoodSize', 'syncWithinDepthOnly', 'roundtrip', 'streamState', 'redialDelay', 'needDataCache', 'dedupInFlight', 'autostart', 'latentDefects', 'mutants'];
-  only(p, '$.protocol', keys);
-  if (p.version !== undefined && p.version !== 'head' && p.version !== 'pr1538') fail('$.protocol.version', '"head" or "pr1538"', p.version);
-  const d = protocolDefaults((p.version as 'head' | 'pr1538' | undefined) ?? 'head');
-  const list = <T extends string>(v: unknown, path: string, known: readonly T[]): T[] => {
-    if (!Array.isArray(v)) return fail(path, `an array of names from ${known.join(', ')}`, v);
-    return v.map((x, i) => (known.includes(x as T) ? (x as T) : fail(`${path}[${i}]`, `one of ${known.join(', ')}`, x)));
-  };
-  const protocol = {
-    version: d.version,
-    batchSize: p.batchSize === undefined ? d.batchSize : int(p.batchSize, '$.protocol.batchSize', 1, 4096),
-    frameSize: p.frameSize === undefined ? d.frameSize : int(p.frameSize, '$.protocol.frameSize', 1, 4096),
-    serverBatchTimeout: p.serverBatchTimeout === undefined ? d.serverBatchTimeout : dur(p.serverBatchTimeout, '$.protocol.serverBatchTimeout'),
-    clientBatchTimeout: p.clientBatchTimeout === undefined ? d.clientBatchTimeout : dur(p.clientBatchTimeout, '$.protocol.clientBatchTimeout'),
-    syncInitBackoff: p.syncInitBackoff === undefined ? d.syncInitBackoff : dur(p.syncInitBackoff, '$.protocol.syncInitBackoff'),
-    neighbourhoodSize: p.neighbourhoodSize === undefined ? d.neighbourhoodSize : int(p.neighbourhoodSize, '$.protocol.neighbourhoodSize', 1, 64),
-    syncWithinDepthOnly: p.syncWithinDepthOnly === undefined ? d.syncWithinDepthOnly : bool(p.syncWithinDepthOnly, '$.protocol.syncWithinDepthOnly'),
-    roundtrip: p.roundtrip === undefined ? d.roundtrip : bool(p.roundtrip, '$.protocol.roundtrip'),
-    streamState: p.streamState === undefined ? d.streamState : bool(p.streamState, '$.protocol.streamState'),
-    needDataCache: p.needDataCache === undefined ? d.needDataCache : int(p.needDataCache, '$.protocol.needDataCache', 0),
-    dedupInFlight: p.dedupInFlight === undefined ? d.dedupInFlight : bool(p.dedupInFlight, '$.protocol.dedupInFlight'),
-    autostart: p.autostart === undefined ? d.autostart : bool(p.autostart, '$.protocol.autostart'),
-    latentDefects: p.latentDefects === undefined ? d.latentDefects : list<LatentDefect>(p.latentDefects, '$.protocol.latentDefects', LATENT_DEFECTS),
-    mutants: p.mutants === undefined ? d.mutants : list<Mutant>(p.mutants, '$.protocol.mutants', MUTANTS),
-    redialDelay: p.redialDelay === undefined ? DEFAULTS.redialDelay : p.redialDelay === null ? null : dur(p.redialDelay, '$.protocol.redialDelay'),
-  };
-
-  const l = root.links === undefined ? {} : obj(root.links, '$.links');
-  only(l, '$.links', ['latency', 'bandwidth', 'processing']);
-  const links: LinkModel = {
-    latency: parseLatency(l.latency ?? DEFAULTS.links.latency, '$.links.latency', dur, fail),
-    bandwidth: parseBandwidth(l.bandwidth ?? DEFAULTS.links.bandwidth) ?? fail('$.links.bandwidth', 'a bandwidth such as "10MB/s" (B/s, KB/s, MB/s, GB/s, KiB/s, MiB/s, GiB/s) or "unlimited"', l.bandwidth),
-    processing: dur(l.processing ?? DEFAULTS.links.processing, '$.links.processing'),
-  };
-
-  const evs = root.events === undefined ? [] : Array.isArray(root.events) ? root.events : fail('$.events', 'an array of events', root.events);
-  const events = evs.map((e, i) => parseEvent(e, `$.events[${i}]`, { fail, obj, only, int, dur }));
-
-  const r = root.run === undefined ? {} : obj(root.run, '$.run');
-  only(r, '$.run', ['until', 'maxTime', 'convergeWithin']);
-  const convergeWithin = r.convergeWithin === undefined || r.convergeWithin === null ? null : dur(r.convergeWithin, '$.run.convergeWithin');
-  const until = r.until === undefined || r.until === 'quiescent' ? 'quiescent' : dur(r.until, '$.run.until');
-  const maxTime = dur(r.maxTime ?? DEFAULTS.run.maxTime, '$.run.maxTime');
-
-  const x = root.expect === undefined ? {} : obj(root.expect, '$.expect');
-  only(x, '$.expect', ['verdict', 'maxDuplicates', 'maxDrops']);
-  if (x.verdict !== undefined && x.verdict !== 'pass' && x.verdict !== 'fail') fail('$.expect.verdict', '"pass" or "fail"', x.verdict);
+  const r = root.run ?? run.parse({}, '$.run', file);
+  const events = root.events.map((e, i): TimedAction => {
+    const body = Object.fromEntries(Object.entries(e.body as Record<string, unknown>).filter(([, v]) => v !== undefined));
+    const action = { [e.key]: body } as Action;
+    if ('churn' in action && action.churn.until <= e.at) fail(file, `$.events[${i}].churn.until`, 'a time after "at"', formatMicros(action.churn.until));
+    const end = r.until === 'quiescent' ? r.maxTime : Math.min(r.until, r.maxTime);
+    if (e.at > end) fail(file, `$.events[${i}].at`, `a time no later than the run's end (${r.until === 'quiescent' || r.maxTime < r.until ? 'run.maxTime' : 'run.until'} = ${formatMicros(end)})`, formatMicros(e.at));
+    return { at: e.at, action };
+  });
+  const t = root.topology;
+  const topologySpec: TopologySpec = t.snapshot !== undefined ? { snapshot: t.snapshot } : { generate: t.generate! };
+  const nameValue = root.name ?? defaultName;
+  if (!NAME.test(nameValue)) throw new UsageError(file, '$.name', `a name (the file name ${JSON.stringify(defaultName)} is not usable as one: set "name")`, nameValue);
   return {
-    name,
-    description: root.description === undefined ? '' : str(root.description, '$.description'),
+    name: nameValue,
+    description: root.description,
     file,
-    seed: root.seed === undefined ? DEFAULTS.seed : int(root.seed, '$.seed', 0),
-    topology,
-    protocol,
-    links,
+    seed: root.seed,
+    topology: topologySpec,
+    protocol: protocolOptions,
+    links: root.links ?? links.parse({}, '$.links', file),
     events,
-    run: { until, maxTime, convergeWithin },
-    expect: {
-      verdict: (x.verdict as 'pass' | 'fail' | undefined) ?? DEFAULTS.expect.verdict,
-      maxDuplicates: x.maxDuplicates === undefined ? DEFAULTS.expect.maxDuplicates : int(x.maxDuplicates, '$.expect.maxDuplicates', 0),
-      maxDrops: x.maxDrops === undefined ? DEFAULTS.expect.maxDrops : int(x.maxDrops, '$.expect.maxDrops', 0),
-    },
+    run: { until: r.until, maxTime: r.maxTime, convergeWithin: r.convergeWithin },
+    expect: root.expect ?? expect.parse({}, '$.expect', file),
   };
-}
-
-type Fail = (path: string, expected: string, got?: unknown) => never;
-
-function parseLatency(v: unknown, path: string, dur: (v: unknown, p: string) => Micros, fail: Fail): Latency {
-  if (typeof v === 'string') return { constant: dur(v, path) };
-  if (isObj(v) && Object.keys(v).length === 1 && Array.isArray(v.uniform) && v.uniform.length === 2) {
-    const lo = dur(v.uniform[0], `${path}.uniform[0]`);
-    const hi = dur(v.uniform[1], `${path}.uniform[1]`);
-    if (hi < lo) fail(`${path}.uniform[1]`, `at least uniform[0] (${String(v.uniform[0])})`, v.uniform[1]);
-    return { uniform: [lo, hi] };
-  }
-  return fail(path, 'a duration such as "20ms" or {"uniform": ["5ms", "50ms"]}', v);
-}
-
-interface Parsers {
-  fail: Fail;
-  obj: (v: unknown, path: string) => Obj;
-  only: (o: Obj, path: string, keys: readonly string[]) => void;
-  int: (v: unknown, path: string, min: number, max?: number) => number;
-  dur: (v: unknown, path: string) => Micros;
-}
-
-const VERBS = ['upload', 'disconnect', 'connect', 'stop', 'start', 'pause', 'resume', 'remove', 'links', 'partition', 'heal', 'churn'] as const;
-
-function parseEvent(e: unknown, path: string, p: Parsers): TimedAction {
-  const o = p.obj(e, path);
-  const verbs = Object.keys(o).filter((k) => k !== 'at');
-  for (const k of verbs) if (!(VERBS as readonly string[]).includes(k)) p.fail(`${path}.${k}`, `one of at, ${VERBS.join(', ')}`, k);
-  if (verbs.length !== 1) p.fail(path, `"at" and exactly one of ${VERBS.join(', ')}`, verbs.join(','));
-  const at = p.dur(o.at, `${path}.at`);
-  const verb = verbs[0] as (typeof VERBS)[number];
-  const body = p.obj(o[verb], `${path}.${verb}`);
-  const ref = (k: string): NodeRef => {
-    const v = body[k];
-    if (Number.isInteger(v) && (v as number) >= 0) return v as number;
-    if (v === 'random' || (typeof v === 'string' && /^[0-9a-fA-F]{1,64}$/.test(v))) return (v as string).toLowerCase();
-    return p.fail(`${path}.${verb}.${k}`, 'a node index, a unique id hex prefix, or "random"', v);
-  };
-  const bp = `${path}.${verb}`;
-  switch (verb) {
-    case 'upload':
-      p.only(body, bp, ['node', 'chunks']);
-      return { at, action: { upload: { node: ref('node'), chunks: p.int(body.chunks, `${bp}.chunks`, 1, 10_000_000) } } };
-    case 'connect':
-    case 'disconnect': {
-      p.only(body, bp, ['a', 'b']);
-      const pair = { a: ref('a'), b: ref('b') };
-      return { at, action: verb === 'connect' ? { connect: pair } : { disconnect: pair } };
-    }
-    case 'remove': {
-      p.only(body, bp, ['node', 'chunks', 'restore']);
-      if (body.restore !== undefined && typeof body.restore !== 'boolean') p.fail(`${bp}.restore`, 'true or false', body.restore);
-      if (!Array.isArray(body.chunks)) p.fail(`${bp}.chunks`, 'an array of [from, to) index ranges into the uploaded chunks', body.chunks);
-      const ranges = (body.chunks as unknown[]).map((r, i): [number, number] => {
-        if (!Array.isArray(r) || r.length !== 2) return p.fail(`${bp}.chunks[${i}]`, 'a [from, to) pair of chunk indexes', r);
-        const from = p.int(r[0], `${bp}.chunks[${i}][0]`, 0);
-        return [from, p.int(r[1], `${bp}.chunks[${i}][1]`, from)];
-      });
-      return { at, action: { remove: { node: ref('node'), chunks: ranges, restore: body.restore === true } } };
-    }
-    case 'links': {
-      p.only(body, bp, ['a', 'b', 'node', 'latency', 'bandwidth', 'processing', 'for']);
-      const change: LinkChange = {};
-      if ('a' in body || 'b' in body) {
-        if (!('a' in body && 'b' in body) || 'node' in body) p.fail(bp, 'either "a" and "b" (one link), "node" (its links), or neither (all links)');
-        change.a = ref('a');
-        change.b = ref('b');
-      } else if ('node' in body) change.node = ref('node');
-      if (body.latency !== undefined) change.latency = parseLatency(body.latency, `${bp}.latency`, p.dur, p.fail);
-      if (body.bandwidth !== undefined) change.bandwidth = parseBandwidth(body.bandwidth) ?? p.fail(`${bp}.bandwidth`, 'a bandwidth such as "1MB/s" or "unlimited"', body.bandwidth);
-      if (body.processing !== undefined) change.processing = p.dur(body.processing, `${bp}.processing`);
-      if (body.for !== undefined) change.for = p.dur(body.for, `${bp}.for`);
-      if (change.latency === undefined && change.bandwidth === undefined && change.processing === undefined) p.fail(bp, 'at least one of latency, bandwidth, processing');
-      return { at, action: { links: change } };
-    }
-    case 'partition': {
-      p.only(body, bp, ['groups', 'halves']);
-      if (body.halves === true && body.groups === undefined) return { at, action: { partition: { halves: true } } };
-      const groups = body.groups;
-      if (!Array.isArray(groups) || groups.length < 2 || !groups.every((g) => Array.isArray(g) && g.length > 0)) {
-        return p.fail(`${bp}.groups`, 'two or more non-empty arrays of node references (or "halves": true)', groups);
-      }
-      const refs = (groups as unknown[][]).map((g, gi) =>
-        g.map((v, i) => (Number.isInteger(v) && (v as number) >= 0) || (typeof v === 'string' && /^[0-9a-fA-F]{1,64}$/.test(v)) ? (typeof v === 'string' ? v.toLowerCase() : (v as number)) : p.fail(`${bp}.groups[${gi}][${i}]`, 'a node index or a unique id hex prefix', v)),
-      );
-      return { at, action: { partition: { groups: refs } } };
-    }
-    case 'heal':
-      p.only(body, bp, []);
-      return { at, action: { heal: {} } };
-    case 'churn': {
-      p.only(body, bp, ['rate', 'downtime', 'until']);
-      const m = typeof body.rate === 'string' ? /^(\d+(?:\.\d+)?)\/(s|m)$/.exec(body.rate) : null;
-      const rate = m ? Number(m[1]) / (m[2] === 'm' ? 60 : 1) : p.fail(`${bp}.rate`, 'stops per time such as "0.5/s" or "6/m"', body.rate);
-      if (!(rate > 0 && rate <= 1000)) p.fail(`${bp}.rate`, 'a rate above 0 and at most 1000/s', body.rate);
-      const dt = body.downtime;
-      const downtime: [Micros, Micros] = Array.isArray(dt) && dt.length === 2 ? [p.dur(dt[0], `${bp}.downtime[0]`), p.dur(dt[1], `${bp}.downtime[1]`)] : [p.dur(dt, `${bp}.downtime`), p.dur(dt, `${bp}.downtime`)];
-      if (downtime[1] < downtime[0]) p.fail(`${bp}.downtime[1]`, 'at least downtime[0]', dt);
-      const until = p.dur(body.until, `${bp}.until`);
-      if (until <= at) p.fail(`${bp}.until`, `a time after "at"`, body.until);
-      return { at, action: { churn: { rate, downtime, until } } };
-    }
-    default: {
-      p.only(body, bp, ['node']);
-      const node = { node: ref('node') };
-      if (verb === 'stop') return { at, action: { stop: node } };
-      if (verb === 'start') return { at, action: { start: node } };
-      if (verb === 'pause') return { at, action: { pause: node } };
-      return { at, action: { resume: node } };
-    }
-  }
 }
