@@ -5,7 +5,7 @@ import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { loadSnapshot } from '../src/topology/snapshot.js';
-import { runCli, type Exit } from './helpers/process.js';
+import { CLI, runCli, runShell, type Exit } from './helpers/process.js';
 
 function repoRoot(): string {
   let dir = dirname(fileURLToPath(import.meta.url));
@@ -105,11 +105,17 @@ test('run prints the seed, the config hash and a reproduce line that, when execu
   assert.is(printed, readJson('printed/result.json').fingerprint);
   const line = /reproduce: (.+)$/m.exec(r.stdout)?.[1];
   assert.ok(line, r.stdout);
-  assert.is(line, 'npx pullsim run small.json --seed 7');
-  const args = line!.replace(/^npx pullsim /, '').split(' ');
-  const again = await cli(...args, '--out', 'reproduced');
-  assert.is(again.code, 0, again.stderr);
-  assert.is(fingerprintIn(again.stdout), printed);
+  // the terminal's line names the built CLI and the scenario by absolute paths: it works from any folder
+  assert.is(line, `node ${CLI} run ${join(cwd, 'small.json')} --seed 7`);
+  assert.is(readJson('printed/result.json').reproduce, 'pullsim run small.json --seed 7', 'result.json keeps a portable form');
+  const elsewhere = mkdtempSync(join(tmpdir(), 'pullsim-elsewhere-'));
+  try {
+    const again = await runShell(`${line} --out reproduced`, elsewhere);
+    assert.is(again.code, 0, again.stderr);
+    assert.is(fingerprintIn(again.stdout), printed);
+  } finally {
+    rmSync(elsewhere, { recursive: true, force: true });
+  }
 });
 
 test('run --json prints one parseable JSON summary', async () => {
@@ -121,7 +127,8 @@ test('run --json prints one parseable JSON summary', async () => {
   assert.is(j.verdict, 'pass');
   assert.is(j.expectationMet, true);
   assert.match(j.fingerprint as string, HEX16);
-  assert.is(j.reproduce, 'npx pullsim run small.json --seed 1');
+  assert.is(j.reproduce, 'pullsim run small.json --seed 1');
+  assert.is(j.reproduceHere, `node ${CLI} run ${join(cwd, 'small.json')} --seed 1`);
   assert.type((j.metrics as Json).events, 'number');
 });
 

@@ -6,7 +6,9 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { gateCommand, type GateArgs } from '../src/cli/gate.js';
 import { sweepMergeCommand } from '../src/cli/sweep-merge.js';
-import { parseSeeds, shardSeeds, summarize, type SeedSummary, type SweepJson } from '../src/cli/sweep.js';
+import { redirectIo } from '../src/cli/io.js';
+import { parseSeeds, shardSeeds } from '../src/cli/sweep.js';
+import { summarize, type SeedSummary, type SweepJson } from '../src/report/sweep.js';
 import { UsageError } from '../src/core/errors.js';
 import { configHash } from '../src/report/result.js';
 import { loadScenario } from '../src/scenario/loader.js';
@@ -42,12 +44,11 @@ function gate(suite: string, more: Partial<GateArgs> = {}): { code: number; out:
 
 function quietly(f: () => number): { code: number; out: string } {
   const lines: string[] = [];
-  const log = console.log;
-  console.log = (...xs: unknown[]) => void lines.push(xs.join(' '));
+  const prev = redirectIo({ out: (t) => void lines.push(t), err: (t) => void lines.push(t) });
   try {
     return { code: f(), out: lines.join('\n') };
   } finally {
-    console.log = log;
+    redirectIo(prev);
   }
 }
 

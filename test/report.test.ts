@@ -4,7 +4,8 @@ import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { summarize, type SeedSummary } from '../src/cli/sweep.js';
+import { summarize, type SeedSummary } from '../src/report/sweep.js';
+import { redirectIo } from '../src/cli/io.js';
 import { compareCommand, deltaText, readReportInput, reportCommand } from '../src/cli/report.js';
 import { buildResult, configHash, type ResultJson } from '../src/report/result.js';
 import { compareHtml, runReportHtml, sweepReportHtml } from '../src/report/html.js';
@@ -115,7 +116,7 @@ test('a sweep page shows verdict counts, convergence across seeds, duplicates pe
   for (const r of await renderCharts(sweepCharts(s))) assert.equal(r.warnings, [], r.chart.id);
   const html = await sweepReportHtml(s);
   assert.is(svgs(html).length, 3);
-  assert.ok(html.includes('npx pullsim run scenarios/tiny.json --seed 7'), 'the failing seed\'s reproduce line');
+  assert.ok(html.includes('pullsim run scenarios/tiny.json --seed 7'), 'the failing seed\'s reproduce line');
   assert.ok(html.includes('1 FAILING'));
 });
 
@@ -148,13 +149,12 @@ test('report writes index.html into a run folder, and compare writes its page wh
   const dir = join(TMP, 'run');
   mkdirSync(dir, { recursive: true });
   writeFileSync(join(dir, 'result.json'), JSON.stringify(tiny));
-  const log = console.log;
-  console.log = () => undefined;
+  const prev = redirectIo({ out: () => undefined, err: () => undefined });
   try {
     assert.is(await reportCommand([dir]), 0);
     assert.is(await compareCommand(dir, join(dir, 'result.json'), join(TMP, 'cmp', 'index.html')), 0);
   } finally {
-    console.log = log;
+    redirectIo(prev);
   }
   assert.ok(existsSync(join(dir, 'index.html')));
   assert.ok(readFileSync(join(TMP, 'cmp', 'index.html'), 'utf8').includes('Same configuration.'));

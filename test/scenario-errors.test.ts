@@ -72,7 +72,7 @@ const CASES: Case[] = [
   { what: 'a second link end beyond the topology', content: withEvent({ at: '1s', disconnect: { a: 0, b: 99 } }), path: '$.events[0].disconnect.b', expected: /a node of the topology/ },
   { what: 'an id prefix that names no node', content: withEvent({ at: '1s', stop: { node: UNKNOWN_PREFIX } }), path: '$.events[0].stop.node', expected: /a node of the topology/ },
   { what: 'an id prefix that names more than one node', content: withEvent({ at: '1s', stop: { node: AMBIGUOUS_PREFIX } }), path: '$.events[0].stop.node', expected: /exactly one node/, cli: true },
-  { what: 'a scenario file that does not exist', content: '', path: '$', expected: /readable scenario file/, file: 'no-such-scenario.json', cli: true },
+  { what: 'a scenario file that does not exist', content: '', path: '$', expected: /a scenario file/, file: 'no-such-scenario.json', cli: true },
   { what: 'a snapshot file that does not exist', content: { ...valid(), topology: { snapshot: 'no-such-snapshot.json' } }, path: '$.topology.snapshot', expected: /existing snapshot file/, cli: true },
   { what: 'text that is not JSON', content: '{"pullsim": 1, "topology": ', path: '$', expected: /valid JSON/, cli: true },
   { what: 'no "pullsim" format version', content: { topology: { snapshot: SNAPSHOT_16 } }, path: '$.pullsim', expected: /format version 1/, cli: true },

@@ -72,7 +72,7 @@ test('the valid base snapshot loads: three nodes, three connections', () => {
 
 test('a missing file names the file', () => {
   const file = join(dir, 'does-not-exist.json');
-  assertNames(usageError(() => loadSnapshot(file)), file, '$', /readable/);
+  assertNames(usageError(() => loadSnapshot(file)), file, '$', /a snapshot file/);
 });
 
 test('invalid JSON names the file and says valid JSON was expected, on one line', () => {

@@ -6,7 +6,7 @@ import type { CheckWorld } from './view.js';
 import type { Duplicate, Recorder } from './checker.js';
 import type { Discipline } from './discipline.js';
 
-export type ViolationKind = 'missing' | 'duplicate' | 'liveness' | 'drop' | 'exclusion' | 'range' | 'offer';
+export type ViolationKind = 'missing' | 'duplicate' | 'liveness' | 'drop' | 'exclusion' | 'range' | 'offer' | 'vacuous';
 
 export interface Violation {
   kind: ViolationKind;
@@ -62,6 +62,8 @@ export interface VerdictOptions {
   convergeBy?: Micros | undefined;
   /** list each chunk's holders (ChunkFacts.holders; otherwise empty, and only counted). Default true. */
   holders?: boolean;
+  /** fewer (chunk, AoR node) pairs than this is a `vacuous` violation (the scenario's expect.minAorPairs) */
+  minAorPairs?: number;
 }
 
 /** Each node's depth computed from the world's live connections (not from the nodes' own tables). */
@@ -151,6 +153,9 @@ export function judge(world: CheckWorld, rec: Recorder, discipline: Discipline, 
       detail: `not converged by ${formatMicros(o.convergeBy)} (the liveness bound after the last fault): ${aorHeld < aorPairs ? `${aorPairs - aorHeld} (chunk, AoR node) pairs still missing` : `the last AoR pair arrived at ${formatMicros(convergence)}`}`,
     });
   }
+  if (aorPairs < (o.minAorPairs ?? 0)) {
+    add({ kind: 'vacuous', at: world.now, detail: `only ${aorPairs} (chunk, AoR node) pairs to check, fewer than expect.minAorPairs (${o.minAorPairs})` });
+  }
   const truncated: Partial<Record<ViolationKind, number>> = {};
   for (const [k, c] of Object.entries(counts) as [ViolationKind, number][]) if (c > violations.filter((v) => v.kind === k).length) truncated[k] = c;
   const pass =
@@ -159,6 +164,7 @@ export function judge(world: CheckWorld, rec: Recorder, discipline: Discipline, 
     (counts.exclusion ?? 0) === 0 &&
     (counts.range ?? 0) === 0 &&
     (counts.offer ?? 0) === 0 &&
+    (counts.vacuous ?? 0) === 0 &&
     discipline.counts.drop <= o.maxDrops &&
     !dupExcess;
   return {

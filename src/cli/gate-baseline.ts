@@ -33,6 +33,7 @@ export interface Observed extends SeedEntry {
   expected: 'pass' | 'fail';
   firstViolation?: string;
   reproduce: string;
+  reproduceHere: string;
   wallMs: number;
 }
 

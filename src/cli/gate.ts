@@ -7,7 +7,10 @@ import { formatMicros } from '../core/units.js';
 import { buildResult, configHash } from '../report/result.js';
 import { loadScenario } from '../scenario/loader.js';
 import { runScenario } from '../scenario/runner.js';
-import { bad, bold, dim, fmtInt, ok, writeAtomic } from './output.js';
+import { checkFile, writeFile } from './files.js';
+import { out } from './io.js';
+import { bad, bold, dim, fmtInt, ok } from './output.js';
+import { portablePath, terminalLine } from './reproduce.js';
 import { parseSeeds } from './sweep.js';
 import { DEFAULT_TOLERANCES, GATE_METRICS, baselineJson, readBaseline, updated, type Baseline, type GateMetric, type Observed, type ScenarioEntry } from './gate-baseline.js';
 
@@ -37,6 +40,8 @@ interface GateRow {
   /** reported, not failing: improvements, an allowed trajectory change, a changed scenario config */
   notes: string[];
   reproduce: string | null;
+  /** the reproduce line for this machine's terminal (absolute paths) */
+  reproduceHere?: string | null;
   wallMs: number;
 }
 
@@ -49,6 +54,8 @@ export interface GateArgs {
   allowTrajectoryChange: boolean;
   /** with --update: seeds to record for scenarios not yet in the baseline (default: each scenario's seed) */
   seeds?: string;
+  /** replace a JUnit file that is not pullsim's */
+  force?: boolean;
 }
 
 /** `pullsim gate`: runs a suite of scenarios on the baseline's seeds and fails on a regression against it. */
@@ -59,14 +66,16 @@ export function gateCommand(a: GateArgs): number {
   const files = suiteFiles(a.suite, baselineFile);
   const old = readBaseline(baselineFile);
   if (!old && !a.update) throw new UsageError(baselineFile, '$', 'a gate baseline (create one with `pullsim gate --update`, review it, commit it)', 'no such file');
+  if (a.junit !== undefined) checkFile(a.junit, 'junit', { flag: '--junit', force: a.force ?? false });
+  if (a.update) checkFile(baselineFile, 'baseline', { flag: a.baseline === undefined ? 'the suite\'s baseline.json' : '--baseline' });
   const observed = runSuite(a.suite, files, old, a.seeds === undefined ? undefined : parseSeeds(a.seeds));
   const rows = compareAll(old ?? new Map(), observed, a.allowTrajectoryChange);
   const wallMs = performance.now() - wall0;
-  if (a.junit !== undefined) writeAtomic(a.junit, junitXml(a.suite, rows, wallMs));
-  if (a.update) writeAtomic(baselineFile, baselineJson(updated(old, observed)));
+  if (a.junit !== undefined) writeFile(a.junit, junitXml(a.suite, rows, wallMs));
+  if (a.update) writeFile(baselineFile, baselineJson(updated(old, observed)));
   const failing = rows.filter((r) => r.status === 'fail' || r.status === 'missing').length;
-  if (a.json) console.log(JSON.stringify({ pullsim: 1, kind: 'gate', suite: a.suite, baseline: baselineFile, updated: a.update, passed: failing === 0, wallMs: Math.round(wallMs), rows }, null, 2));
-  else console.log(gateText(a, baselineFile, rows, observed, wallMs).join('\n'));
+  if (a.json) out(JSON.stringify({ pullsim: 1, kind: 'gate', suite: a.suite, baseline: baselineFile, updated: a.update, passed: failing === 0, wallMs: Math.round(wallMs), rows }, null, 2));
+  else out(gateText(a, baselineFile, rows, observed, wallMs).join('\n'));
   return a.update || failing === 0 ? 0 : 1;
 }
 
@@ -79,7 +88,7 @@ function runSuite(suite: string, files: string[], old: Baseline | undefined, new
     const runs = new Map<number, Observed>();
     for (const seed of old?.get(file)?.seeds.keys() ?? newSeeds ?? [scenario.seed]) {
       const t0 = performance.now();
-      const r = buildResult(runScenario(scenario, topology, { seed }), join(suite, file), hash);
+      const r = buildResult(runScenario(scenario, topology, { seed }), portablePath(join(suite, file)), hash);
       const m = r.metrics;
       const first = r.violations[0];
       runs.set(seed, {
@@ -90,6 +99,7 @@ function runSuite(suite: string, files: string[], old: Baseline | undefined, new
         expected: r.expect.verdict,
         ...(first ? { firstViolation: `${first.kind}: ${first.detail}` } : {}),
         reproduce: r.reproduce,
+        reproduceHere: terminalLine(join(suite, file), { seed }),
         wallMs: performance.now() - t0,
       });
     }
@@ -107,7 +117,8 @@ function suiteFiles(suite: string, baselineFile: string): string[] {
   } catch {
     throw new UsageError(suite, '$', 'a suite folder of scenario files and a baseline.json', 'no such folder');
   }
-  const files = names.filter((f) => f.endsWith('.json') && resolve(suite, f) !== resolve(baselineFile)).sort((x, y) => (x < y ? -1 : x > y ? 1 : 0));
+  // a suite folder's own baseline.json is never a scenario, whichever baseline this run reads
+  const files = names.filter((f) => f.endsWith('.json') && f !== 'baseline.json' && resolve(suite, f) !== resolve(baselineFile)).sort((x, y) => (x < y ? -1 : x > y ? 1 : 0));
   if (files.length === 0) throw new UsageError(suite, '$', 'at least one scenario .json file in the suite folder', 'none');
   return files;
 }
@@ -156,6 +167,7 @@ function compareRun(file: string, seed: number, entry: ScenarioEntry | undefined
     problems,
     notes,
     reproduce: cur?.reproduce ?? null,
+    reproduceHere: cur?.reproduceHere ?? null,
     wallMs: Math.round(cur?.wallMs ?? 0),
   };
 }
@@ -206,7 +218,7 @@ function gateText(a: GateArgs, baselineFile: string, rows: GateRow[], observed: 
     out.push(`${r.file} seed ${r.seed}:`);
     for (const p of r.problems) out.push(`  ${a.update ? yellow(p) : bad(p)}`);
     for (const n of r.notes) out.push(`  ${yellow(n)}`);
-    if (r.reproduce && r.problems.length > 0 && !a.update) out.push(`  ${dim(`reproduce: ${r.reproduce}`)}`);
+    if (r.reproduce && r.problems.length > 0 && !a.update) out.push(`  ${dim(`reproduce: ${r.reproduceHere ?? r.reproduce}`)}`);
   }
   const tally = new Map<string, number>();
   for (const [label] of rows.map((r) => resultCell(a, r))) tally.set(label, (tally.get(label) ?? 0) + 1);

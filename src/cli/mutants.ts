@@ -5,7 +5,9 @@ import { UsageError } from '../core/errors.js';
 import { loadScenario } from '../scenario/loader.js';
 import { MUTANT_CASES, unmutated, withMutant, type MutantCase } from '../scenario/mutants.js';
 import { runScenario } from '../scenario/runner.js';
+import { out as print } from './io.js';
 import { bad, bold, dim, ok, Progress } from './output.js';
+import { terminalLine } from './reproduce.js';
 
 export interface MutantRow {
   name: string;
@@ -68,7 +70,7 @@ export function mutantsCommand(a: { seeds: number; json: boolean; only?: string[
     score: { caught: rows.filter((r) => r.caught).length, expected: rows.filter((r) => r.expectCaught).length },
     wallMs: Math.round(performance.now() - t0),
   };
-  console.log(a.json ? JSON.stringify(out, null, 2) : mutantsText(out).join('\n'));
+  print(a.json ? JSON.stringify(out, null, 2) : mutantsText(out).join('\n'));
   const asExpected = rows.every((r) => r.caught === r.expectCaught);
   return asExpected && out.baselineClean ? 0 : 1;
 }
@@ -100,7 +102,7 @@ function runCase(c: MutantCase, scenario: ReturnType<typeof loadScenario>['scena
     property,
     firstSeed: first,
     failingSeeds,
-    reproduce: first === null ? null : `npx pullsim run scenarios/${c.scenario} --seed ${first} --mutant ${c.name}`,
+    reproduce: first === null ? null : terminalLine(join(SCENARIOS, c.scenario), { seed: first, mutant: c.name }),
   };
 }
 

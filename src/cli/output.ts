@@ -59,6 +59,7 @@ export function* jsonPieces(value: unknown): Generator<string> {
 export const ok = (s: string) => chalk.green(s);
 export const bad = (s: string) => chalk.red(s);
 export const dim = (s: string) => chalk.dim(s);
+export const warn = (s: string) => chalk.yellow(s);
 export const bold = (s: string) => chalk.bold(s);
 
 /** A progress line that rewrites itself, on a TTY only. */

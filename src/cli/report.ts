@@ -1,11 +1,13 @@
 import { existsSync, statSync } from 'node:fs';
 import { readJsonFile } from '../topology/read-json.js';
-import { basename, dirname, join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { UsageError, show } from '../core/errors.js';
 import { compareHtml, configDiff, deltaCells, runDeltas, runReportHtml, sideNames, sweepDeltas, sweepReportHtml, type Comparable } from '../report/html.js';
 import type { ResultJson } from '../report/result.js';
-import type { SweepJson } from './sweep.js';
-import { writeAtomic } from './output.js';
+import type { SweepJson } from '../report/sweep.js';
+import { checkFile, writeFile } from './files.js';
+import { out } from './io.js';
+import { sweepPagePath } from './sweep.js';
 
 type Obj = Record<string, unknown>;
 type Input = Comparable & { file: string };
@@ -61,7 +63,11 @@ function checkResult(json: Obj, s: Shape): ResultJson {
     const o = s.obj(v, p);
     s.str(o, ['kind', 'detail'], p);
     s.num(o, 'at', p);
+    for (const k of ['node', 'chunk']) if (o[k] !== undefined && (typeof o[k] !== 'string' || !/^[0-9a-f]{64}$/.test(o[k] as string))) s.fail(`${p}.${k}`, `a 64-hex-digit ${k === 'node' ? 'node id' : 'chunk address'}`, o[k]);
+    if (o.nodeIndex !== undefined) s.num(o, 'nodeIndex', p);
   });
+  if (json.warnings !== undefined) s.arr(json.warnings, '$.warnings', (w, p) => (typeof w === 'string' ? undefined : s.fail(p, 'a string', w)));
+  for (const k of ['quietMicros', 'pendingEvents']) if (m[k] !== undefined) s.num(m, k, '$.metrics');
   s.obj(json.truncated, '$.truncated');
   s.arr(json.nodes, '$.nodes', (n, p) => s.nums(s.obj(n, p), ['index', 'depth'], p));
   s.arr(json.links, '$.links');
@@ -117,7 +123,7 @@ function checkSweep(json: Obj, s: Shape): SweepJson {
 /** Reads a run folder, a result.json or a sweep summary, checking every field a report reads. */
 export function readReportInput(path: string): Input {
   const file = existsSync(path) && statSync(path).isDirectory() ? join(path, 'result.json') : path;
-  const json = readJsonFile(file, WHAT.replace(/^a readable /, ''));
+  const json = readJsonFile(file, WHAT);
   const s = new Shape(file);
   const root = s.obj(json, '$');
   if (root.pullsim !== 1) s.fail('$.pullsim', 'the format version 1 (a pullsim result.json or sweep summary)', root.pullsim);
@@ -126,10 +132,10 @@ export function readReportInput(path: string): Input {
   return { kind: 'run', result: checkResult(root, s), file };
 }
 
-/** Writes index.html into a run's folder; returns its path. Used by `pullsim run --report` too. */
+/** Writes index.html into a run's folder (checked by the caller); returns its path. Used by `pullsim run --report` too. */
 export async function writeRunReport(dir: string, result: ResultJson): Promise<string> {
   const file = join(dir, 'index.html');
-  writeAtomic(file, await runReportHtml(result));
+  writeFile(file, await runReportHtml(result));
   return file;
 }
 
@@ -138,18 +144,18 @@ export async function writeRunReport(dir: string, result: ResultJson): Promise<s
  * sweeps share one folder, so "index.html" would make each overwrite the last.
  */
 export async function writeSweepReport(summaryFile: string, sweep: SweepJson): Promise<string> {
-  const file = join(dirname(summaryFile), `${basename(summaryFile).replace(/\.json$/, '')}.html`);
-  writeAtomic(file, await sweepReportHtml(sweep));
+  const file = sweepPagePath(summaryFile);
+  writeFile(file, await sweepReportHtml(sweep));
   return file;
 }
 
-/** `pullsim report PATH...`: checks every input first, then writes each page and prints its path. */
-export async function reportCommand(paths: string[]): Promise<number> {
+const pageOf = (x: Input): string => (x.kind === 'run' ? join(dirname(x.file), 'index.html') : sweepPagePath(x.file));
+
+/** `pullsim report PATH...`: checks every input and every page's place first, then writes each page and prints its path. */
+export async function reportCommand(paths: string[], force = false): Promise<number> {
   const inputs = paths.map(readReportInput);
-  for (const x of inputs) {
-    const out = x.kind === 'run' ? await writeRunReport(dirname(x.file), x.result) : await writeSweepReport(x.file, x.sweep);
-    console.log(out);
-  }
+  for (const x of inputs) checkFile(pageOf(x), 'page', { flag: 'the page next to each input', force });
+  for (const x of inputs) out(x.kind === 'run' ? await writeRunReport(dirname(x.file), x.result) : await writeSweepReport(x.file, x.sweep));
   return 0;
 }
 
@@ -165,15 +171,16 @@ export function deltaText(a: Comparable, b: Comparable): string[] {
 }
 
 /** `pullsim compare A B`: two runs (or two sweeps) side by side; prints the deltas and the page's path. */
-export async function compareCommand(a: string, b: string, out?: string): Promise<number> {
+export async function compareCommand(a: string, b: string, outFile?: string, force = false): Promise<number> {
   const x = readReportInput(a);
   const y = readReportInput(b);
   if (x.kind !== y.kind) throw new UsageError(y.file, '$', `a ${x.kind === 'run' ? 'run result' : 'sweep summary'} like ${x.file} (compare runs with runs, sweeps with sweeps)`, `a ${y.kind}`);
-  const file = out ?? join('reports', `compare-${side(x)}-vs-${side(y)}`, 'index.html');
-  writeAtomic(file, await compareHtml(x, y));
+  const file = outFile ?? join('reports', `compare-${side(x)}-vs-${side(y)}`, 'index.html');
+  checkFile(file, 'page', { flag: outFile === undefined ? 'the default compare page' : '--out', force });
+  writeFile(file, await compareHtml(x, y));
   const names = sideNames(x, y);
   const diff = x.kind === 'run' && y.kind === 'run' ? configDiff(x.result.config, y.result.config) : [];
   const lines = [names[0], names[1], ...diff.map(([p, u, v]) => `  ${p}: ${u} -> ${v}`), '', ...deltaText(x, y), '', `compare ${file}`];
-  console.log(lines.join('\n'));
+  out(lines.join('\n'));
   return 0;
 }

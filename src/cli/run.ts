@@ -7,7 +7,11 @@ import { withMutant } from '../scenario/mutants.js';
 import { withSwarmFaults } from '../scenario/swarm.js';
 import { runScenario, type RunOutcome } from '../scenario/runner.js';
 import { TraceRecorder, firstDivergence } from '../scenario/trace.js';
-import { bad, bold, dim, fmtInt, jsonPieces, ok, Progress, writeAtomic } from './output.js';
+import { checkFolder, removeStale, writeFile, type OutputKind } from './files.js';
+import { err, out } from './io.js';
+import { bad, bold, dim, fmtInt, jsonPieces, ok, Progress, warn } from './output.js';
+import { portablePath, terminalLine } from './reproduce.js';
+import { variantFolder } from './sweep.js';
 
 export interface RunArgs {
   scenario: string;
@@ -20,6 +24,10 @@ export interface RunArgs {
   mutant?: string;
   /** add the fault mix that `sweep --swarm` draws for this seed */
   swarm?: boolean;
+  /** also write index.html next to result.json */
+  report?: boolean;
+  /** replace files in the output folder even when they are not pullsim's */
+  force?: boolean;
 }
 
 export interface RunDone {
@@ -29,12 +37,17 @@ export interface RunDone {
 }
 
 /** `pullsim run`: one scenario, one seed; writes result.json and prints a summary and a reproduce line. */
-export function runCommand(a: RunArgs): RunDone {
+export async function runCommand(a: RunArgs): Promise<RunDone> {
   const loaded = loadScenario(a.scenario);
   const topology = loaded.topology;
   const mutated = a.mutant === undefined ? loaded.scenario : withMutant(loaded.scenario, a.mutant);
   const seed = a.seed ?? mutated.seed;
   const scenario = a.swarm ? withSwarmFaults(mutated, seed, topology.ids.length).scenario : mutated;
+  const dir = a.out ?? join(variantFolder(scenario.name, a.mutant, a.swarm), String(seed));
+  const outputs: [string, OutputKind][] = [['result.json', 'result']];
+  if (a.trace) outputs.push(['trace.jsonl', 'trace']);
+  if (a.report) outputs.push(['index.html', 'page']);
+  checkFolder(dir, outputs, { flag: a.out === undefined ? 'the default output folder' : '--out', force: a.force ?? false });
   const trace = a.trace || a.checkDeterminism ? new TraceRecorder() : undefined;
   const progress = new Progress();
   const outcome = runScenario(scenario, topology, {
@@ -45,8 +58,7 @@ export function runCommand(a: RunArgs): RunDone {
   });
   progress.done();
   const hash = configHash(scenario, topology);
-  const result = buildResult(outcome, a.scenario, hash, a.mutant, a.swarm);
-  const dir = a.out ?? join('reports', scenario.name, String(seed));
+  const result = buildResult(outcome, portablePath(a.scenario), hash, a.mutant, a.swarm);
   let code = result.expectationMet ? 0 : 1;
   const lines: string[] = [];
   if (a.checkDeterminism) {
@@ -56,13 +68,21 @@ export function runCommand(a: RunArgs): RunDone {
     lines.push(...determinismReport(outcome, second, trace!, again));
     if (!same) code = 1;
   }
-  writeAtomic(join(dir, 'result.json'), (function* () {
+  writeFile(join(dir, 'result.json'), function* () {
     yield* jsonPieces(result);
     yield '\n';
-  })());
-  if (a.trace && trace) writeAtomic(join(dir, 'trace.jsonl'), traceLines(outcome, trace));
-  if (a.json) console.log(JSON.stringify(summaryJson(result, dir), null, 2));
-  else console.log([...summaryText(result, dir), ...lines].join('\n'));
+  });
+  if (a.trace && trace) writeFile(join(dir, 'trace.jsonl'), traceLines(outcome, trace));
+  // pages and traces of an earlier run in this folder no longer describe what result.json holds
+  const stale = [...(a.report ? [] : (['index.html', 'page'] as const)), ...(a.trace ? [] : (['trace.jsonl', 'trace'] as const))];
+  for (let i = 0; i < stale.length; i += 2) if (removeStale(join(dir, stale[i]!), stale[i + 1] as OutputKind)) lines.push(dim(`  removed ${join(dir, stale[i]!)} (an earlier run's, now stale)`));
+  const repro = terminalLine(a.scenario, { seed, mutant: a.mutant, swarm: a.swarm });
+  if (a.json) out(JSON.stringify({ ...summaryJson(result, dir), reproduceHere: repro }, null, 2));
+  else out([...summaryText(result, dir, repro), ...lines].join('\n'));
+  if (a.report) {
+    const { writeRunReport } = await import('./report.js');
+    (a.json ? err : out)(`report ${await writeRunReport(dir, result)}`);
+  }
   return { code, dir, result };
 }
 
@@ -107,7 +127,15 @@ export function summaryJson(r: ResultJson, dir: string): Record<string, unknown>
   };
 }
 
-function summaryText(r: ResultJson, dir: string): string[] {
+/** Whether and when the run converged; a run that did not says what is missing and what was still pending. */
+function convergenceText(m: ResultJson['metrics']): string {
+  const missing = m.aorPairs - m.aorHeld;
+  const held = missing > 0 ? `  ${bad('NOT converged')}: ${fmtInt(missing)} of ${fmtInt(m.aorPairs)} (chunk, AoR node) pairs missing at the end` : `  converged at ${formatMicros(m.convergenceMicros)} virtual`;
+  const end = m.quiescent ? `quiet from ${formatMicros(m.quietMicros)}` : `${bad('not quiescent')}: stopped at ${formatMicros(m.endMicros)} with ${fmtInt(m.pendingEvents)} events pending`;
+  return `${held} (${end})`;
+}
+
+function summaryText(r: ResultJson, dir: string, repro: string): string[] {
   const m = r.metrics;
   const verdict = r.verdict === 'pass' ? ok('PASS') : bad('FAIL');
   const expectation = r.expectationMet ? ok('as expected') : bad(`expected ${r.expect.verdict}`);
@@ -115,12 +143,13 @@ function summaryText(r: ResultJson, dir: string): string[] {
   const lines = [
     `${bold('pullsim')} ${r.scenario}  seed ${bold(String(r.seed))}  config ${r.configHash}  fingerprint ${r.fingerprint}`,
     `  nodes ${fmtInt(m.nodes)}, chunks ${fmtInt(m.chunks)}, AoR pairs held ${fmtInt(m.aorHeld)}/${fmtInt(m.aorPairs)}, beyond AoR ${fmtInt(m.redundancy)}`,
-    `  converged at ${formatMicros(m.convergenceMicros)} virtual (quiet from ${formatMicros(m.endMicros)}), ${fmtInt(m.events)} events, wall ${fmtInt(m.wallMs)} ms`,
+    convergenceText(m) + `, ${fmtInt(m.events)} events, wall ${fmtInt(m.wallMs)} ms`,
     `  messages ${fmtInt(m.messagesTotal)} (${msgs}), ${fmtInt(m.bytes)} bytes`,
     `  deliveries ${fmtInt(m.deliveries)}, duplicates ${fmtInt(m.duplicates)} (allowed ${fmtInt(r.expect.maxDuplicates)}), drops ${fmtInt(Object.values(m.drops).reduce((a, b) => a + b, 0))}${Object.keys(m.drops).length ? ` (${Object.entries(m.drops).map(([k, v]) => `${k}: ${v}`).join(', ')})` : ''}, scenario disconnects ${fmtInt(m.disconnects)}`,
     `  Go oracle pairs never reached: ${fmtInt(m.goOracleUnreached)} ${dim('(reported, not asserted)')}`,
     `  verdict ${verdict} (${expectation})`,
   ];
+  for (const w of r.warnings) lines.push(`  ${warn('warning')}: ${w}`);
   const byKind = new Map<string, number>();
   for (const v of r.violations) byKind.set(v.kind, (byKind.get(v.kind) ?? 0) + 1);
   for (const [kind, n] of byKind) {
@@ -131,6 +160,6 @@ function summaryText(r: ResultJson, dir: string): string[] {
     }
   }
   lines.push(`  result ${join(dir, 'result.json')}`);
-  lines.push(`  reproduce: ${r.reproduce}`);
+  lines.push(`  reproduce: ${repro}`);
   return lines;
 }

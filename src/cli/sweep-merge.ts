@@ -1,13 +1,16 @@
 import { readJsonFile } from '../topology/read-json.js';
-import { join } from 'node:path';
+import { join, resolve } from 'node:path';
 import chalk from 'chalk';
 import { UsageError, show } from '../core/errors.js';
-import { writeAtomic } from './output.js';
-import { parseSeeds, summarize, sweepText, type SeedSummary, type SweepJson } from './sweep.js';
+import { checkFile, writeFile } from './files.js';
+import { out } from './io.js';
+import { summarize, type SeedSummary, type SweepJson } from '../report/sweep.js';
+import { parseSeeds, sweepText } from './sweep.js';
 
 export interface SweepMergeArgs {
   files: string[];
   out?: string;
+  force?: boolean;
 }
 
 /** The parts of a sweep summary a merge needs; everything else is recomputed from the runs. */
@@ -43,10 +46,12 @@ export function sweepMergeCommand(a: SweepMergeArgs): number {
   const { seeds, missing } = coverage(parts, runs);
   const summary: SweepJson = summarize(first.scenario, first.scenarioFile, first.configHash, seeds, undefined, runs);
   const file = a.out ?? join('reports', first.scenario, `sweep-${seeds.replace(/[^0-9-]/g, '_')}.json`);
-  writeAtomic(file, JSON.stringify(summary, null, 1) + '\n');
+  if (a.files.some((f) => resolve(f) === resolve(file))) throw new UsageError('command line', a.out === undefined ? 'the default summary file' : '--out', 'a file other than the summaries being merged', JSON.stringify(file));
+  checkFile(file, 'sweep', { flag: a.out === undefined ? 'the default summary file' : '--out', force: a.force ?? false });
+  writeFile(file, JSON.stringify(summary, null, 1) + '\n');
   const lines = [`merged ${parts.length} sweep summaries (${runs.length} seeds)`];
   if (missing) lines.push(chalk.yellow(`warning: ${missing}`));
-  console.log([...lines, ...sweepText(summary, file)].join('\n'));
+  out([...lines, ...sweepText(summary, file)].join('\n'));
   return summary.counts.expectationMet === summary.counts.seeds ? 0 : 1;
 }
 
@@ -88,7 +93,7 @@ function readPart(file: string): Part {
   const fail = (path: string, expected: string, got: unknown): never => {
     throw new UsageError(file, path, expected, show(got));
   };
-  const json = readJsonFile(file, 'sweep summary file');
+  const json = readJsonFile(file, 'a sweep summary file');
   const root = isObj(json) ? json : fail('$', 'a sweep summary object', json);
   if (root.pullsim !== 1) fail('$.pullsim', 'the format version 1', root.pullsim);
   if (root.kind !== 'sweep') fail('$.kind', '"sweep" (a summary written by pullsim sweep)', root.kind);

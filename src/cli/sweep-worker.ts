@@ -4,7 +4,7 @@ import { loadScenario } from '../scenario/loader.js';
 import { runScenario } from '../scenario/runner.js';
 import { withMutant } from '../scenario/mutants.js';
 import { withSwarmFaults } from '../scenario/swarm.js';
-import type { SeedSummary } from './sweep.js';
+import type { SeedSummary } from '../report/sweep.js';
 
 /** A sweep worker: loads the scenario once, then runs each seed the main thread sends. */
 const { file, mutant, swarm } = workerData as { file: string; mutant: string | undefined; swarm: boolean };
@@ -26,6 +26,7 @@ parentPort!.on('message', (seed: number) => {
     fingerprint: o.fingerprint,
     convergenceMicros: v.convergenceMicros,
     endMicros: o.world.now,
+    quietMicros: o.world.lastActive,
     events: o.world.engine.processed,
     messages: Object.values(o.traffic.messages).reduce((a, b) => a + b, 0),
     bytes: o.traffic.bytes,

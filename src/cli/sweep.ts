@@ -1,50 +1,16 @@
 import { availableParallelism } from 'node:os';
-import { join } from 'node:path';
+import { basename, dirname, join } from 'node:path';
 import { Worker } from 'node:worker_threads';
 import { UsageError } from '../core/errors.js';
-import { formatMicros, type Micros } from '../core/units.js';
-import { configHash, reproduceLine } from '../report/result.js';
+import { formatMicros } from '../core/units.js';
+import { configHash } from '../report/result.js';
+import { summarize, type SeedSummary, type SweepJson } from '../report/sweep.js';
 import { loadScenario } from '../scenario/loader.js';
 import { withMutant } from '../scenario/mutants.js';
-import type { FaultMix } from '../scenario/swarm.js';
-import { bad, bold, fmtInt, ok, Progress, writeAtomic } from './output.js';
-
-export interface SeedSummary {
-  seed: number;
-  verdict: 'pass' | 'fail';
-  expectationMet: boolean;
-  fingerprint: string;
-  convergenceMicros: Micros;
-  endMicros: Micros;
-  events: number;
-  messages: number;
-  bytes: number;
-  /** chunk deliveries (ChunkDelivery items) the transport dispatched */
-  deliveries: number;
-  duplicates: number;
-  missing: number;
-  drops: number;
-  violations: number;
-  firstViolation?: string;
-  wallMs: number;
-  /** the fault mix drawn for this seed (sweep --swarm) */
-  faults?: FaultMix;
-}
-
-export interface SweepJson {
-  pullsim: 1;
-  kind: 'sweep';
-  scenario: string;
-  file: string;
-  configHash: string;
-  seeds: string;
-  shard?: string;
-  counts: { seeds: number; pass: number; fail: number; expectationMet: number };
-  convergence: { p50: Micros; p90: Micros; p99: Micros; max: Micros };
-  duplicates: { total: number; seedsWithDuplicates: number; max: number; shareOfDeliveries: number };
-  failing: { seed: number; reason: string; reproduce: string }[];
-  runs: SeedSummary[];
-}
+import { checkFile, writeFile } from './files.js';
+import { err, out } from './io.js';
+import { bad, bold, fmtInt, ok, Progress } from './output.js';
+import { portablePath, terminalLine } from './reproduce.js';
 
 /** "1-500", "7", "1,4,9-12" -> sorted unique seeds. */
 export function parseSeeds(text: string): number[] {
@@ -54,6 +20,7 @@ export function parseSeeds(text: string): number[] {
     if (!m) throw new UsageError('command line', '--seeds', 'seeds such as "1-500" or "1,4,9-12"', JSON.stringify(text));
     const a = Number(m[1]);
     const b = m[2] === undefined ? a : Number(m[2]);
+    if (!Number.isSafeInteger(b)) throw new UsageError('command line', '--seeds', `seeds from 0 to ${Number.MAX_SAFE_INTEGER}`, JSON.stringify(part));
     if (b < a || b - a > 1_000_000) throw new UsageError('command line', '--seeds', 'a range from low to high (at most 1,000,000 seeds)', JSON.stringify(part));
     for (let s = a; s <= b; s++) out.add(s);
   }
@@ -67,7 +34,9 @@ export function shardSeeds(seeds: number[], shard: string | undefined): number[]
   const i = m ? Number(m[1]) : 0;
   const n = m ? Number(m[2]) : 0;
   if (!m || n < 1 || i < 1 || i > n) throw new UsageError('command line', '--shard', 'i/n with 1 <= i <= n, e.g. 2/4', JSON.stringify(shard));
-  return seeds.filter((_, k) => k % n === i - 1);
+  const mine = seeds.filter((_, k) => k % n === i - 1);
+  if (mine.length === 0) throw new UsageError('command line', '--shard', `a shard that holds a seed (${seeds.length} seed${seeds.length === 1 ? '' : 's'} in ${n} shards leave shard ${i} empty)`, JSON.stringify(shard));
+  return mine;
 }
 
 export interface SweepArgs {
@@ -79,6 +48,9 @@ export interface SweepArgs {
   json: boolean;
   mutant?: string;
   swarm?: boolean;
+  force?: boolean;
+  /** also write the HTML page next to the summary */
+  report?: boolean;
 }
 
 export interface SweepDone {
@@ -95,13 +67,32 @@ export async function sweepCommand(a: SweepArgs): Promise<SweepDone> {
   const scenario = a.mutant === undefined ? loaded.scenario : withMutant(loaded.scenario, a.mutant);
   const seeds = shardSeeds(parseSeeds(a.seeds), a.shard);
   const jobs = Math.max(1, Math.min(a.jobs ?? availableParallelism(), seeds.length));
+  const file = a.out ?? join(variantFolder(scenario.name, a.mutant, a.swarm), `sweep-${a.seeds.replace(/[^0-9-]/g, '_')}${a.shard ? `-shard${a.shard.replace('/', 'of')}` : ''}.json`);
+  const target = { flag: a.out === undefined ? 'the default summary file' : '--out', force: a.force ?? false };
+  checkFile(file, 'sweep', target);
+  if (a.report) checkFile(sweepPagePath(file), 'page', target);
   const runs = await runPool(a.scenario, seeds, jobs, a.mutant, a.swarm ?? false);
-  const summary = summarize(scenario.name, a.scenario, configHash(scenario, topology), a.seeds, a.shard, runs, a.mutant, a.swarm);
-  const file = a.out ?? join('reports', scenario.name, `sweep-${a.seeds.replace(/[^0-9-]/g, '_')}${a.shard ? `-shard${a.shard.replace('/', 'of')}` : ''}.json`);
-  writeAtomic(file, JSON.stringify(summary, null, 1) + '\n');
-  if (a.json) console.log(JSON.stringify({ ...summary, runs: undefined, summary: file }, null, 2));
-  else console.log(sweepText(summary, file).join('\n'));
+  const summary = summarize(scenario.name, portablePath(a.scenario), configHash(scenario, topology), a.seeds, a.shard, runs, a.mutant, a.swarm);
+  writeFile(file, JSON.stringify(summary, null, 1) + '\n');
+  const terminal = (seed: number) => terminalLine(a.scenario, { seed, mutant: a.mutant, swarm: a.swarm });
+  if (a.json) out(JSON.stringify({ ...summary, runs: undefined, summary: file }, null, 2));
+  else out(sweepText(summary, file, terminal).join('\n'));
+  if (a.report) {
+    const { writeSweepReport } = await import('./report.js');
+    (a.json ? err : out)(`report ${await writeSweepReport(file, summary)}`);
+  }
   return { code: summary.counts.expectationMet === summary.counts.seeds ? 0 : 1, file, summary };
+}
+
+/** reports/<name>, or reports/<name>/<variant> for mutant and swarm runs (they never share a plain run's files). */
+export function variantFolder(name: string, mutant: string | undefined, swarm: boolean | undefined): string {
+  const v = [mutant !== undefined ? `mutant-${mutant}` : '', swarm ? 'swarm' : ''].filter(Boolean).join('-');
+  return v ? join('reports', name, v) : join('reports', name);
+}
+
+/** A sweep's page lies next to its summary, named after it (sweep-1-500.json -> sweep-1-500.html). */
+export function sweepPagePath(summaryFile: string): string {
+  return join(dirname(summaryFile), `${basename(summaryFile).replace(/\.json$/, '')}.html`);
 }
 
 function runPool(file: string, seeds: number[], jobs: number, mutant: string | undefined, swarm: boolean): Promise<SeedSummary[]> {
@@ -137,39 +128,8 @@ function runPool(file: string, seeds: number[], jobs: number, mutant: string | u
   });
 }
 
-function pct(sorted: number[], p: number): number {
-  return sorted.length === 0 ? 0 : sorted[Math.min(sorted.length - 1, Math.floor(p * sorted.length))]!;
-}
-
-export function summarize(name: string, file: string, hash: string, seedsText: string, shard: string | undefined, runs: SeedSummary[], mutant?: string, swarm?: boolean): SweepJson {
-  const conv = runs.map((r) => r.convergenceMicros).sort((a, b) => a - b);
-  return {
-    pullsim: 1,
-    kind: 'sweep',
-    scenario: name,
-    file,
-    configHash: hash,
-    seeds: seedsText,
-    ...(shard ? { shard } : {}),
-    counts: {
-      seeds: runs.length,
-      pass: runs.filter((r) => r.verdict === 'pass').length,
-      fail: runs.filter((r) => r.verdict === 'fail').length,
-      expectationMet: runs.filter((r) => r.expectationMet).length,
-    },
-    convergence: { p50: pct(conv, 0.5), p90: pct(conv, 0.9), p99: pct(conv, 0.99), max: conv[conv.length - 1] ?? 0 },
-    duplicates: {
-      total: runs.reduce((a, r) => a + r.duplicates, 0),
-      seedsWithDuplicates: runs.filter((r) => r.duplicates > 0).length,
-      max: runs.reduce((a, r) => Math.max(a, r.duplicates), 0),
-      shareOfDeliveries: Math.round((10000 * runs.reduce((a, r) => a + r.duplicates, 0)) / Math.max(1, runs.reduce((a, r) => a + r.deliveries, 0))) / 10000,
-    },
-    failing: runs.filter((r) => !r.expectationMet).map((r) => ({ seed: r.seed, reason: r.firstViolation ?? `verdict ${r.verdict}`, reproduce: reproduceLine(file, r.seed, mutant, swarm) })),
-    runs,
-  };
-}
-
-export function sweepText(s: SweepJson, file: string): string[] {
+/** The summary as text; `terminal` gives a failing seed's reproduce line for this machine (else the file's). */
+export function sweepText(s: SweepJson, file: string, terminal?: (seed: number) => string): string[] {
   const c = s.counts;
   const lines = [
     `${bold('pullsim sweep')} ${s.scenario}  seeds ${s.seeds}${s.shard ? ` shard ${s.shard}` : ''}  config ${s.configHash}`,
@@ -179,7 +139,7 @@ export function sweepText(s: SweepJson, file: string): string[] {
   ];
   if (s.failing.length > 0) {
     lines.push(`  ${bad('failing seeds')}:`);
-    for (const f of s.failing.slice(0, 50)) lines.push(`    seed ${f.seed}: ${f.reason}\n      ${f.reproduce}`);
+    for (const f of s.failing.slice(0, 50)) lines.push(`    seed ${f.seed}: ${f.reason}\n      ${terminal ? terminal(f.seed) : f.reproduce}`);
     if (s.failing.length > 50) lines.push(`    ... and ${s.failing.length - 50} more (see the summary JSON)`);
   }
   lines.push(`  summary ${file}`);

@@ -1,5 +1,5 @@
 import { formatMicros } from '../core/units.js';
-import type { SweepJson } from '../cli/sweep.js';
+import type { SweepJson } from './sweep.js';
 import { renderCharts, type RenderedChart } from './render.js';
 import type { ResultJson } from './result.js';
 import { compareRunCharts, compareSweepCharts, int, runCharts, sweepCharts, type Chart } from './specs.js';
@@ -39,6 +39,7 @@ th{color:#555;font-weight:600;background:#fafafa}
 td.num,th.num{text-align:right;font-variant-numeric:tabular-nums;white-space:nowrap}
 .up{color:#c9302c}.down{color:#3d8b37}.sub{padding-left:1.5em;color:#555}
 .note{color:#666;font-size:12.5px;margin:6px 0 0}
+.warning{color:#8a5a00;background:#fff6e0;border:1px solid #f0d9a0;border-radius:6px;padding:4px 10px;margin:4px 0}
 details{margin-top:8px}summary{cursor:pointer;color:#555}
 footer{color:#888;font-size:12px;margin-top:20px}
 `;
@@ -123,9 +124,10 @@ function runHeader(r: ResultJson): string {
 <h1>${esc(r.scenario)} ${badge(r.verdict === 'pass', r.verdict.toUpperCase())} <span class="muted">${esc(expectation)}</span></h1>
 <p class="desc">${esc(r.description)}</p>
 <p class="glance">${glance}</p>
+${(r.warnings ?? []).map((w) => `<p class="warning">warning: ${esc(w)}</p>`).join('\n')}
 ${facts([
     ['seed', String(r.seed)], ['config', r.configHash], ['fingerprint', r.fingerprint], ['protocol', String(protocol.version ?? '?')],
-    ['nodes', int(m.nodes)], ['chunks', int(m.chunks)], ['converged', formatMicros(m.convergenceMicros)], ['ended', formatMicros(m.endMicros)],
+    ['nodes', int(m.nodes)], ['chunks', int(m.chunks)], ['converged', formatMicros(m.convergenceMicros)], ['quiet from', formatMicros(m.quietMicros ?? m.endMicros)],
     ['events', int(m.events)], ['messages', int(m.messagesTotal)], ['bytes', int(m.bytes)], ['deliveries', int(m.deliveries)],
     ['duplicates', int(m.duplicates)], ['beyond AoR', int(m.redundancy)], ['drops', int(drops)], ['wall', `${int(m.wallMs)} ms`],
   ])}

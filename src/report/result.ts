@@ -19,6 +19,8 @@ export interface ResultJson {
   expect: Scenario['expect'];
   expectationMet: boolean;
   reproduce: string;
+  /** what makes the verdict say less than it seems (see RunOutcome.warnings) */
+  warnings: string[];
   violations: { kind: string; chunk?: string; node?: string; nodeIndex?: number; at: Micros; detail: string }[];
   truncated: Record<string, number>;
   metrics: Metrics;
@@ -33,8 +35,13 @@ export interface Metrics {
   nodes: number;
   chunks: number;
   convergenceMicros: Micros;
-  /** when the last event that did anything happened (later cancelled timers only ran out) */
+  /** the virtual time the run stopped at (quiescence: its last event, often a timer that found nothing to do) */
   endMicros: Micros;
+  /** when the last event that did anything happened (later cancelled timers only ran out) */
+  quietMicros: Micros;
+  /** false when the run stopped at run.maxTime (or run.until) with events still pending */
+  quiescent: boolean;
+  pendingEvents: number;
   events: number;
   messages: Record<string, number>;
   messagesTotal: number;
@@ -77,8 +84,9 @@ export function configHash(s: Scenario, t: Topology): string {
   return hashString(JSON.stringify(configOf(s)) + topo);
 }
 
+/** The reproduce command result files keep: `file` as the caller gives it (the CLI: relative to where it ran). */
 export function reproduceLine(file: string, seed: number, mutant?: string, swarm?: boolean): string {
-  return `npx pullsim run ${file} --seed ${seed}${mutant ? ` --mutant ${mutant}` : ''}${swarm ? ' --swarm' : ''}`;
+  return `pullsim run ${file} --seed ${seed}${mutant ? ` --mutant ${mutant}` : ''}${swarm ? ' --swarm' : ''}`;
 }
 
 export function buildResult(o: RunOutcome, file: string, hash: string, mutant?: string, swarm?: boolean): ResultJson {
@@ -109,6 +117,7 @@ export function buildResult(o: RunOutcome, file: string, hash: string, mutant?: 
     expect: o.scenario.expect,
     expectationMet: o.expectationMet,
     reproduce: reproduceLine(file, o.seed, mutant, swarm),
+    warnings: o.warnings,
     violations: v.violations.map((x) => ({
       kind: x.kind,
       ...(x.chunk !== undefined ? { chunk: hexChunk(x.chunk) } : {}),
@@ -121,7 +130,10 @@ export function buildResult(o: RunOutcome, file: string, hash: string, mutant?: 
       nodes: t.ids.length,
       chunks: v.chunks.length,
       convergenceMicros: v.convergenceMicros,
-      endMicros: w.lastActive,
+      endMicros: w.now,
+      quietMicros: w.lastActive,
+      quiescent: v.quiescent,
+      pendingEvents: w.engine.queue.size,
       events: w.engine.processed,
       messages,
       messagesTotal: Object.values(messages).reduce((a, b) => a + b, 0),

@@ -116,7 +116,7 @@ export function scenarioMarks(r: ResultJson): { at: Micros; label: string; kind:
 export function runEnd(r: ResultJson): Micros {
   const s = r.series;
   const buckets = [s.messages, s.bytes, s.duplicates].map((b) => Math.max(0, ...Object.values(b.rows).map((x) => x.length)) * b.width);
-  return Math.max(r.metrics.endMicros, r.metrics.convergenceMicros, ...s.marks.map((m) => m.at), ...buckets, 1);
+  return Math.max(r.metrics.quietMicros ?? r.metrics.endMicros, r.metrics.convergenceMicros, ...s.marks.map((m) => m.at), ...buckets, 1);
 }
 
 /** A curve sampled at times `t`, in the axis' unit, cut at the axis' end and thinned to `budget` points. */

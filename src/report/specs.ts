@@ -2,7 +2,7 @@ import { scaleLinear } from 'd3-scale';
 import type { TopLevelSpec } from 'vega-lite';
 import { formatMicros, type Micros } from '../core/units.js';
 import { MSG_NAMES } from '../protocol/messages.js';
-import type { SweepJson } from '../cli/sweep.js';
+import type { SweepJson } from './sweep.js';
 import type { ResultJson } from './result.js';
 import { BAD, GOOD, HALF, INK, MAX_ROWS, PALETTE, WIDE, colours, curve, depthColour, inUnit, int, msgColour, rebucket, round, ruleLayers, runEnd, scenarioMarks, share, timeAxis, top, xTime, type Chart, type Obj, type Row, type TimeAxis } from './spec-kit.js';
 export { int, MAX_ROWS, PALETTE, runEnd, timeAxis, type Chart } from './spec-kit.js';
@@ -92,7 +92,7 @@ function latency(r: ResultJson): Chart {
 /** Per-node completion against depth: a jittered scatter, or circles sized by count when there are too many nodes. */
 function completion(r: ResultJson, ax: TimeAxis): Chart {
   const nodes = r.series.nodeCompletion;
-  const end = inUnit(ax, r.metrics.endMicros);
+  const end = inUnit(ax, r.metrics.quietMicros ?? r.metrics.endMicros);
   let rows: Row[];
   let size: Obj = { value: 22 };
   if (nodes.length <= 2000) {

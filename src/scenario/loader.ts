@@ -14,7 +14,7 @@ export interface Loaded {
 
 /** Reads, validates and resolves a scenario file and its topology; bad input is a UsageError. */
 export function loadScenario(file: string): Loaded {
-  const json = readJsonFile(file, 'scenario file');
+  const json = readJsonFile(file, 'a scenario file');
   const scenario = parseScenario(json, file, basename(file).replace(/\.json$/, ''));
   let topology: Topology;
   if ('snapshot' in scenario.topology) {
@@ -22,7 +22,11 @@ export function loadScenario(file: string): Loaded {
     try {
       topology = loadSnapshot(path);
     } catch (e) {
-      if (e instanceof UsageError && e.path === '$' && e.got === 'no such file') throw new UsageError(file, '$.topology.snapshot', 'an existing snapshot file', show(scenario.topology.snapshot));
+      if (e instanceof UsageError && e.path === '$' && e.file === path) {
+        // the path as written, whole, and where it led: a relative path resolves against the scenario's folder
+        const shared = /(^|\/)shared\//.test(scenario.topology.snapshot) ? '; the real snapshots come from ../shared/, which must sit beside the repository' : '';
+        throw new UsageError(file, '$.topology.snapshot', `an existing snapshot file (relative paths resolve against the scenario's folder${shared})`, `${JSON.stringify(scenario.topology.snapshot)}, which is ${path}: ${e.got ?? e.expected}`);
+      }
       throw e;
     }
   } else {
@@ -44,19 +48,47 @@ export function resolveRef(ref: NodeRef, t: Topology): number | undefined | 'unk
   return hits.length === 1 ? hits[0]! : hits.length === 0 ? 'unknown' : 'ambiguous';
 }
 
+/**
+ * Node references against the topology: each names one node; the two ends of a connect, disconnect or link change
+ * are two nodes; a node is in one partition group only; a disconnect or a link change names a pair that is linked
+ * (in the topology, or by an earlier connect event).
+ */
 function checkRefs(s: Scenario, t: Topology): void {
-  const check = (ref: NodeRef, path: string) => {
+  const check = (ref: NodeRef, path: string): number | undefined => {
     const r = resolveRef(ref, t);
     if (r === 'unknown' || r === 'ambiguous') {
       const expected = r === 'unknown' ? `a node of the topology (index 0..${t.ids.length - 1} or an id prefix)` : 'an id prefix that names exactly one node';
       throw new UsageError(s.file, path, expected, show(ref));
     }
+    return r;
   };
-  s.events.forEach((e, i) => {
+  const n = t.ids.length;
+  const key = (a: number, b: number) => Math.min(a, b) * n + Math.max(a, b);
+  const linked = new Set(t.conns.map(([a, b]) => key(a, b)));
+  const order = s.events.map((e, i) => ({ e, i })).sort((x, y) => x.e.at - y.e.at || x.i - y.i);
+  for (const { e, i } of order) {
     const [verb, body] = Object.entries(e.action)[0] as [string, Record<string, unknown>];
-    for (const k of ['node', 'a', 'b']) if (k in body) check(body[k] as NodeRef, `$.events[${i}].${verb}.${k}`);
-    if ('partition' in e.action && 'groups' in e.action.partition) {
-      e.action.partition.groups.forEach((g, gi) => g.forEach((ref, j) => check(ref, `$.events[${i}].partition.groups[${gi}][${j}]`)));
+    const at: Record<string, number | undefined> = {};
+    for (const k of ['node', 'a', 'b']) if (k in body) at[k] = check(body[k] as NodeRef, `$.events[${i}].${verb}.${k}`);
+    const { a, b } = at;
+    if (a !== undefined && b !== undefined) {
+      if (a === b) throw new UsageError(s.file, `$.events[${i}].${verb}.b`, `a node other than "a" (both name node ${a})`, show(body.b));
+      if (verb === 'connect') linked.add(key(a, b));
+      else if (!linked.has(key(a, b))) {
+        throw new UsageError(s.file, `$.events[${i}].${verb}`, `a linked pair (nodes ${a} and ${b} have no link in the topology and no earlier connect event joins them)`, show(body));
+      }
     }
-  });
+    if ('partition' in e.action && 'groups' in e.action.partition) {
+      const group = new Map<number, string>();
+      e.action.partition.groups.forEach((g, gi) =>
+        g.forEach((ref, j) => {
+          const path = `$.events[${i}].partition.groups[${gi}][${j}]`;
+          const node = check(ref, path)!;
+          const other = group.get(node);
+          if (other !== undefined) throw new UsageError(s.file, path, `a node in one group only (node ${node} is also at ${other})`, show(ref));
+          group.set(node, path);
+        }),
+      );
+    }
+  }
 }

@@ -53,6 +53,8 @@ export interface RunOutcome {
   wallMs: number;
   /** chunks in upload order */
   uploaded: number[];
+  /** what makes the verdict say less than it seems: uploads that did not happen, nothing to check */
+  warnings: string[];
 }
 
 /** Runs one scenario on one seed: builds the world, applies the timeline, runs, and judges. */
@@ -93,7 +95,19 @@ export function runScenario(s: Scenario, topology: Topology, o: RunOptions): Run
     expectationMet: (verdict.pass ? 'pass' : 'fail') === s.expect.verdict,
     wallMs: (o.wallClock?.() ?? 0) - wall0,
     uploaded: timeline.uploaded,
+    warnings: warningsOf(world, timeline, verdict),
   };
+}
+
+/** A run whose verdict checks little or nothing says so. */
+function warningsOf(world: World, timeline: Timeline, verdict: Verdict): string[] {
+  const out = [...timeline.notUploaded];
+  if (world.nodes.length === 0) out.push('the topology has no nodes');
+  if (verdict.aorPairs === 0) {
+    const why = timeline.uploaded.length === 0 ? 'no chunk was uploaded' : verdict.chunks.length === 0 ? 'no chunk reached any node' : 'no up node has any uploaded chunk in its area of responsibility';
+    out.push(`no (chunk, AoR node) pair to check (${why}): the verdict says nothing about replication (set expect.minAorPairs to fail such a run)`);
+  }
+  return out;
 }
 
 /** Starts the world, runs it as the scenario says, and has the checkers judge the end. */
@@ -111,6 +125,7 @@ function simulateAndJudge(s: Scenario, world: World, timeline: Timeline, checkin
     neighbourhoodSize: s.protocol.neighbourhoodSize,
     convergeBy: s.run.convergeWithin === null ? undefined : Math.max(0, timeline.lastFault) + s.run.convergeWithin,
     holders: details,
+    minAorPairs: s.expect.minAorPairs,
   };
   return checking.finish(world, options, details);
 }

@@ -15,6 +15,8 @@ const CHURN_NEXT = 2;
  */
 export class Timeline {
   readonly uploaded: number[] = [];
+  /** uploads that found no up node to take them (an upload to a stopped node is not possible) */
+  readonly notUploaded: string[] = [];
   /** when the last fault (anything but an upload) was applied; -1 if none */
   lastFault: Micros = -1;
   /** links the scenario's partitions took down, restored by heal */
@@ -55,11 +57,14 @@ export class Timeline {
     if (!('upload' in a)) this.lastFault = w.now;
     if ('upload' in a) {
       const fixed = this.node(a.upload.node, true);
+      let lost = 0;
       for (const c of w.newChunks(a.upload.chunks)) {
         const node = fixed ?? this.upNode();
         this.uploaded.push(c);
-        if (node !== undefined) w.upload(node, c);
+        if (node !== undefined && w.up[node]) w.upload(node, c);
+        else lost++;
       }
+      if (lost > 0) this.notUploaded.push(`${lost} of the ${a.upload.chunks} chunks of events[${index}] (at ${formatMicros(w.now)}) were not uploaded: ${fixed === undefined ? 'no node was up' : `node ${fixed} was down`}`);
     } else if ('connect' in a) w.connect(this.node(a.connect.a)!, this.node(a.connect.b)!);
     else if ('disconnect' in a) w.disconnect(this.node(a.disconnect.a)!, this.node(a.disconnect.b)!);
     else if ('stop' in a) this.stop(this.node(a.stop.node)!);

@@ -9,7 +9,7 @@ import type { Topology } from './topology.js';
  * and what was expected.
  */
 export function loadSnapshot(file: string): Topology {
-  return parseSnapshot(readJsonFile(file, 'snapshot file'), file);
+  return parseSnapshot(readJsonFile(file, 'a snapshot file'), file);
 }
 
 type Obj = Record<string, unknown>;

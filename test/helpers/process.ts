@@ -27,6 +27,19 @@ export function runCli(args: string[], cwd: string): Promise<Exit> {
   });
 }
 
+/** Runs a shell command line in `cwd` (no colours): for printed commands, run as a user would paste them. */
+export function runShell(line: string, cwd: string): Promise<Exit> {
+  return new Promise((resolve, reject) => {
+    const p = spawn('/bin/sh', ['-c', line], { cwd, env: { ...process.env, FORCE_COLOR: '0' } });
+    let stdout = '';
+    let stderr = '';
+    p.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
+    p.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
+    p.on('error', reject);
+    p.on('close', (code) => resolve({ code, stdout, stderr }));
+  });
+}
+
 /** The UsageError that `fn` throws; fails the test if it throws nothing or something else. */
 export function usageError(fn: () => unknown): UsageError {
   try {
