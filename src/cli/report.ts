@@ -127,6 +127,7 @@ export function readReportInput(path: string): Input {
   const s = new Shape(file);
   const root = s.obj(json, '$');
   if (root.pullsim !== 1) s.fail('$.pullsim', 'the format version 1 (a pullsim result.json or sweep summary)', root.pullsim);
+  if (root.kind === undefined && root.topology !== undefined) s.fail('$', `${WHAT} (this is a scenario file: run it with pullsim run)`, 'a scenario');
   if (root.kind === 'sweep') return { kind: 'sweep', sweep: checkSweep(root, s), file };
   if (root.kind !== undefined) s.fail('$.kind', '"sweep" or no kind (a run result)', root.kind);
   return { kind: 'run', result: checkResult(root, s), file };

@@ -22,7 +22,7 @@ export function loadScenario(file: string): Loaded {
     try {
       topology = loadSnapshot(path);
     } catch (e) {
-      if (e instanceof UsageError && e.path === '$' && e.file === path) {
+      if (e instanceof UsageError && e.path === '$' && e.file === path && e.expected.startsWith('a snapshot file')) {
         // the path as written, whole, and where it led: a relative path resolves against the scenario's folder
         const shared = /(^|\/)shared\//.test(scenario.topology.snapshot) ? '; the real snapshots come from ../shared/, which must sit beside the repository' : '';
         throw new UsageError(file, '$.topology.snapshot', `an existing snapshot file (relative paths resolve against the scenario's folder${shared})`, `${JSON.stringify(scenario.topology.snapshot)}, which is ${path}: ${e.got ?? e.expected}`);

@@ -156,7 +156,7 @@ const range: Spec<[number, number]> = custom(
 const pair = (verb: string) =>
   object({ a: required(nodeRef(), 'one end'), b: required(nodeRef(), 'the other end') }, 'an object {a, b}', (o, path, file) => {
     if (o.a === o.b && o.a !== 'random') fail(file, `${path}.b`, `a node other than "a" (a ${verb} joins two nodes)`, o.b);
-  });
+  }, { a: 0, b: 1 });
 const oneNode = object({ node: required(nodeRef(), 'the node') }, 'an object {node}');
 
 const linksBody = object(
@@ -175,6 +175,7 @@ const linksBody = object(
     if (o.a !== undefined && o.a === o.b && o.a !== 'random') fail(file, `${path}.b`, 'a node other than "a" (a link joins two nodes)', o.b);
     if (o.latency === undefined && o.bandwidth === undefined && o.processing === undefined) fail(file, path, 'at least one of latency, bandwidth, processing', 'none');
   },
+  { latency: '5ms' },
 );
 
 const partitionBody = object(
@@ -195,6 +196,7 @@ const partitionBody = object(
       }),
     );
   },
+  { halves: true },
 );
 
 const VERBS = {
@@ -209,10 +211,10 @@ const VERBS = {
   links: linksBody,
   partition: partitionBody,
   heal: object({}, 'an empty object {}'),
-  churn: object({ rate: required(rate, 'stops per time'), downtime: required(downtime, 'how long each stopped node stays down'), until: required(duration, 'when churn ends') }, 'an object {rate, downtime, until}'),
+  churn: object({ rate: required(rate, 'stops per time'), downtime: required(downtime, 'how long each stopped node stays down'), until: required(duration, 'when churn ends') }, 'an object {rate, downtime, until}', undefined, { rate: '1/s', downtime: '1s', until: '10s' }),
 };
 
-const event = variant({ at: required(duration, 'when') }, VERBS, 'an event: "at" and one verb');
+export const EVENT = variant({ at: required(duration, 'when') }, VERBS, 'an event: "at" and one verb');
 
 // --- the file ------------------------------------------------------------------------------------------------
 
@@ -303,7 +305,7 @@ export const SCENARIO = object(
     topology: required(topology, 'a snapshot file or a generated topology'),
     protocol: optional(protocol, 'protocol settings (the Go client as default)'),
     links: optional(links, 'the link model'),
-    events: optional(list(event, 'an array of events'), 'the timeline', []),
+    events: optional(list(EVENT, 'an array of events'), 'the timeline', []),
     run: optional(run, 'how long to run'),
     expect: optional(expect, 'what the verdict should be'),
   },

@@ -18,6 +18,8 @@ export interface Spec<T> {
   readonly fields?: Readonly<Record<string, Field<unknown>>>;
   /** a variant's alternatives: one key names the alternative, beside the shared fields */
   readonly alternatives?: Readonly<Record<string, Spec<unknown>>>;
+  /** a list's items */
+  readonly item?: Spec<unknown>;
 }
 
 export interface Bad {
@@ -81,6 +83,7 @@ export function list<T>(item: Spec<T>, expected = `an array of ${item.expected.r
   const max = opts.max ?? Infinity;
   return {
     expected,
+    item,
     parse(v, path, file) {
       if (!Array.isArray(v)) return fail(file, path, expected, v);
       if (v.length < min || v.length > max) fail(file, path, `${expected} (${max === Infinity ? `at least ${min}` : min === max ? `exactly ${min}` : `${min} to ${max}`} of them)`, `${v.length}`);
@@ -88,7 +91,8 @@ export function list<T>(item: Spec<T>, expected = `an array of ${item.expected.r
     },
     example: () => Array.from({ length: Math.max(min, 1) }, () => item.example()),
     bad: () => [
-      { value: item.example() },
+      { value: 'x' },
+      { value: {} },
       ...item.bad().map((b) => ({ value: [...Array.from({ length: Math.max(min, 1) - 1 }, () => item.example()), b.value], at: `[${Math.max(min, 1) - 1}]${b.at ?? ''}` })),
       ...(min > 0 ? [{ value: [] }] : []),
     ],
@@ -114,7 +118,13 @@ export type ObjectOut<F extends Record<string, Field<unknown>>> = { [K in keyof 
  * An object with known fields only: an unknown key, a missing required one or a bad value is an error at its
  * path. Optional fields left out take their default (or stay undefined). `check` adds rules across fields.
  */
-export function object<F extends Record<string, Field<unknown>>>(fields: F, expected = 'an object', check?: (o: ObjectOut<F>, path: string, file: string, raw: Record<string, unknown>) => void): Spec<ObjectOut<F>> {
+export function object<F extends Record<string, Field<unknown>>>(
+  fields: F,
+  expected = 'an object',
+  check?: (o: ObjectOut<F>, path: string, file: string, raw: Record<string, unknown>) => void,
+  /** a valid value, where the required fields alone are not one (the check needs more) */
+  example?: Record<string, unknown>,
+): Spec<ObjectOut<F>> {
   const keys = Object.keys(fields);
   return {
     expected,
@@ -133,7 +143,7 @@ export function object<F extends Record<string, Field<unknown>>>(fields: F, expe
       check?.(out as ObjectOut<F>, path, file, v);
       return out as ObjectOut<F>;
     },
-    example: () => Object.fromEntries(keys.filter((k) => fields[k]!.required).map((k) => [k, fields[k]!.spec.example()])),
+    example: () => example ?? Object.fromEntries(keys.filter((k) => fields[k]!.required).map((k) => [k, fields[k]!.spec.example()])),
     bad: () => [{ value: [] }, { value: 'x' }, { value: null }],
   };
 }
@@ -144,6 +154,7 @@ export function object<F extends Record<string, Field<unknown>>>(fields: F, expe
 export function variant<F extends Record<string, Field<unknown>>, A extends Record<string, Spec<unknown>>>(shared: F, alternatives: A, expected: string): Spec<ObjectOut<F> & { key: keyof A & string; body: unknown }> {
   const names = Object.keys(alternatives);
   const all = [...Object.keys(shared), ...names];
+  const sharedExample = () => Object.fromEntries(Object.entries(shared).filter(([, f]) => f.required).map(([k, f]) => [k, f.spec.example()]));
   return {
     expected,
     fields: shared,
@@ -163,7 +174,13 @@ export function variant<F extends Record<string, Field<unknown>>, A extends Reco
       const key = chosen[0]!;
       return { ...(out as ObjectOut<F>), key, body: alternatives[key]!.parse(v[key], `${path}.${key}`, file) };
     },
-    example: () => ({ ...Object.fromEntries(Object.entries(shared).filter(([, f]) => f.required).map(([k, f]) => [k, f.spec.example()])), [names[0]!]: alternatives[names[0]!]!.example() }),
-    bad: () => [{ value: [] }, { value: null }],
+    example: () => ({ ...sharedExample(), [names[0]!]: alternatives[names[0]!]!.example() }),
+    bad: () => [
+      { value: [] },
+      { value: null },
+      { value: sharedExample() },
+      { value: { ...sharedExample(), [names[0]!]: alternatives[names[0]!]!.example(), [names[1]!]: alternatives[names[1]!]!.example() } },
+      { value: { ...sharedExample(), [`${names[0]!}x`]: alternatives[names[0]!]!.example() }, at: `.${names[0]!}x` },
+    ],
   };
 }
