@@ -30,6 +30,12 @@ export class SyncNode {
   private readonly mutants: ReadonlySet<string>;
   /** HEAD checks WantStream on offers and deliveries (#1952 undoes it): read per message, so kept here */
   readonly checkWanted: boolean;
+  /**
+   * HEAD's open-range guards (PROTOCOL.md §5.2, §5.3): the client's clientOpenGetRange (#2107 undoes it) and the
+   * server's serverOpenGetRange (#2113 undoes it). The PR had neither (§0.1): chains of one stream may overlap.
+   */
+  readonly clientGuard: boolean;
+  readonly serverGuard: boolean;
   private readonly defects: ReadonlySet<string>;
   /** NeedData LRU (Map order = recency), kept only when removals can make it differ from the store */
   private readonly needCache: Map<number, true> | undefined;
@@ -61,6 +67,8 @@ export class SyncNode {
     this.mutants = new Set(opts.mutants);
     this.defects = new Set(opts.latentDefects);
     this.checkWanted = opts.version === 'head' && !this.mutants.has('1952');
+    this.clientGuard = opts.version === 'head' && !this.mutants.has('2107');
+    this.serverGuard = opts.version === 'head' && !this.mutants.has('2113');
     this.needCache = trackNeedData && opts.needDataCache > 0 ? new Map() : undefined;
   }
 

@@ -34,7 +34,7 @@ export class Server {
     const node = this.node;
     const live = m.to === LIVE;
     const key = rangeKey(m.bin, live);
-    if (peer.isServing(key) && !node.mutant('2113')) {
+    if (node.serverGuard && peer.isServing(key)) {
       if (node.opts.streamState) node.send(peer, { type: MsgType.StreamState, ruid: m.ruid, bin: m.bin, live, code: STATE_BUSY });
       return;
     }
