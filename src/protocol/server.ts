@@ -183,8 +183,7 @@ export class Server {
     const idx = decodeWants(m.bits, offer.hashes.length);
     if (!idx) return node.drop(peer, 'WantedHashes: bit vector too short');
     const wanted = idx.map((i) => offer.hashes[i]!);
-    for (const c of wanted) if (!node.store.has(c)) return node.drop(peer, 'get provider: chunk not found');
-    node.served(wanted);
+    if (!node.fetch(wanted)) return node.drop(peer, 'get provider: chunk not found');
     this.deliver(peer, m.ruid, wanted);
   }
 
