@@ -8,7 +8,13 @@ export type ProtocolVersion = 'head' | 'pr1538';
  * path it changes.
  */
 export const MUTANTS = ['B1', 'B2', '1952', '2095', '2107', '2113', 'L3', '1972'] as const;
-export type Mutant = (typeof MUTANTS)[number];
+/**
+ * Mutants no Go version had, for showing that a test can fail (not accepted in scenario files or by --mutant):
+ *   resubscribeFirstBin: on a depth change the syncer asks for the cursor of only the first newly wanted bin
+ *   (test/go-cursors.test.ts).
+ */
+export const TEST_MUTANTS = ['resubscribeFirstBin'] as const;
+export type Mutant = (typeof MUTANTS)[number] | (typeof TEST_MUTANTS)[number];
 
 /**
  * Latent defects still present in the Go client at HEAD (PROTOCOL.md §10.3). The faithful protocol has them;
