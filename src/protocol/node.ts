@@ -175,7 +175,7 @@ export class SyncNode {
     return iv;
   }
 
-  /** NeedData: not in the recently-put/served cache (L6), not in the store, not already wanted (dedupInFlight). */
+  /** NeedData: not in the store, not in the recently-put/served cache (L6), not already wanted (dedupInFlight). */
   needData(chunk: number): boolean {
     if (this.store.has(chunk)) return false;
     if (this.needCache?.has(chunk) && this.latent('L6')) return false;
