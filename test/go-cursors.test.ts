@@ -8,7 +8,8 @@ import * as assert from 'uvu/assert';
 import { createRng, shuffle } from '../src/core/rng.js';
 import { MS, SECOND } from '../src/core/units.js';
 import { BINS } from '../src/protocol/localstore.js';
-import type { StreamInfoReq, StreamInfoRes } from '../src/protocol/messages.js';
+import { MsgType, type StreamInfoReq, type StreamInfoRes } from '../src/protocol/messages.js';
+import type { Mutant } from '../src/protocol/options.js';
 import { depthFromPOs } from '../src/topology/depth.js';
 import { binCursors, cursorsFor, makeWorld, nodePO, pair, randomTopology, uploadChunks } from './helpers/net.js';
 
@@ -65,15 +66,28 @@ for (const seed of [1, 2, 3]) test(`as nodes join a pivot one by one, it holds c
   assert.ok(checked > 0, 'some in-depth peer was checked');
 });
 
-for (const seed of [1, 2, 3]) test(`cursors follow the depth when stale cursor answers arrive in random order while fake peers come and go (seed ${seed})`, () => {
+/**
+ * TestCorrectCursorsExchangeRace: the other node is a mock that records every StreamInfoReq of the pivot and
+ * answers nothing by itself; 15 fake peers at POs 0..14 raise the pivot's depth, then leave one by one. After
+ * each change the test hands the pivot the answers to the requests recorded since the last round, in random
+ * order, each once (Go pops them), and checks the pivot holds a cursor for exactly the bins it should pull.
+ * Returns the first bin that disagreed, or undefined when every round agreed.
+ */
+function cursorsExchangeRace(seed: number, mutants: Mutant[] = []): string | undefined {
   const PIVOT = 0;
   const OTHER = 1;
   const FAKES = 15;
   const rng = createRng(`race-${seed}`);
-  const world = makeWorld(randomTopology(2, `race-${seed}`, pair()), `race-${seed}`, cursorsOnly);
-  // The mock "other" node: it records every StreamInfoReq and answers nothing by itself.
-  const requests: StreamInfoReq[] = [];
-  world.observe({ sent: (from, to, msg) => void (from === PIVOT && to === OTHER && msg.type === 0 && requests.push(msg)) });
+  const world = makeWorld(randomTopology(2, `race-${seed}`, pair()), `race-${seed}`, { protocol: { autostart: false, mutants } });
+  const unanswered: StreamInfoReq[] = [];
+  let requests = 0;
+  world.observe({
+    sent: (from, to, msg) => {
+      if (from !== PIVOT || to !== OTHER || msg.type !== MsgType.StreamInfoReq) return;
+      unanswered.push(msg);
+      requests++;
+    },
+  });
   world.pause(OTHER);
   world.start();
   world.runUntil(50 * MS);
@@ -87,26 +101,41 @@ for (const seed of [1, 2, 3]) test(`cursors follow the depth when stale cursor a
     world.runUntil(world.now + 50 * MS);
   }
 
-  const feedAndCheck = (): void => {
+  const feedAndCheck = (): string | undefined => {
     const depth = depthFromPOs([otherPO256, ...fakes], 2);
     assert.is(world.nodes[PIVOT]!.kad.depth, depth, 'kademlia depth');
-    const answers: StreamInfoRes[] = requests.map((r) => ({ type: 1, bins: r.bins, cursors: r.bins }));
+    const answers: StreamInfoRes[] = unanswered.splice(0).map((r) => ({ type: 1, bins: r.bins, cursors: r.bins }));
     const peer = world.nodes[PIVOT]!.peers.get(OTHER)!;
     for (const res of shuffle(rng.fork(`feed:${fakes.length}`), answers)) world.nodes[PIVOT]!.client.onStreamInfoRes(peer, res);
     const want = expectedBins(po, depth);
     const have = cursorsFor(world, PIVOT, OTHER);
-    for (let b = 0; b < BINS; b++) assert.is(have.has(b), want.includes(b), `bin ${b} (PO ${po}, depth ${depth}, ${fakes.length} fakes)`);
     for (const [b, c] of have) assert.is(c, b, `bin ${b} cursor comes from the mock`);
+    for (let b = 0; b < BINS; b++) {
+      if (have.has(b) !== want.includes(b)) return `bin ${b}: cursor ${have.has(b) ? 'held' : 'missing'} (PO ${po}, depth ${depth}, ${fakes.length} fakes)`;
+    }
+    return undefined;
   };
 
-  feedAndCheck();
-  while (fakes.length > 0) {
+  let wrong = feedAndCheck();
+  while (fakes.length > 0 && wrong === undefined) {
     const [gone] = fakes.splice(rng.int(fakes.length), 1);
     world.fakePeer(PIVOT, gone!, false);
     world.runUntil(world.now + 50 * MS);
-    feedAndCheck();
+    wrong = feedAndCheck();
   }
-  assert.ok(requests.length > 1, 'the pivot re-subscribed as its depth changed');
-});
+  assert.ok(requests > 1, 'the pivot re-subscribed as its depth changed');
+  return wrong;
+}
+
+for (const seed of [1, 2, 3]) {
+  test(`cursors follow the depth when cursor answers arrive in random order while fake peers come and go (seed ${seed})`, () => {
+    assert.is(cursorsExchangeRace(seed), undefined);
+  });
+
+  test(`the race port fails a syncer that resubscribes only the first newly wanted bin (seed ${seed})`, () => {
+    const wrong = cursorsExchangeRace(seed, ['resubscribeFirstBin']);
+    assert.ok(wrong?.includes('missing'), `caught: ${wrong}`);
+  });
+}
 
 test.run();

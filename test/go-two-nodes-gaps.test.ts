@@ -78,6 +78,8 @@ cases.forEach((tc, i) => {
     assert.is(chunksOf(world, S).length, tc.chunks + (tc.live ?? 0) - removed);
     assert.equal(dups.list(), [], 'no chunk synced twice');
     if (expectDrop) {
+      // U uploaded the removed live chunks itself and never served them: they are in neither U's sync cache nor
+      // its store when S's WantedHashes asks for them (SyncNode.fetch), so U drops S as Go's U does.
       assert.equal(drops.map((d) => d.reason), [CHUNK_NOT_FOUND], 'one drop, for the removed live chunk');
       assert.ok(world.isLinked(U, S), 'the hive redialled');
     } else {

@@ -79,6 +79,7 @@ const CASES: Case[] = [
   { what: 'a "pullsim" format version from the future', content: { ...valid(), pullsim: 2 }, path: '$.pullsim', expected: /format version 1/ },
   { what: 'uniform latency whose upper bound is below its lower one', content: { ...valid(), links: { latency: { uniform: ['50ms', '5ms'] } } }, path: '$.links.latency.uniform[1]', expected: /at least uniform\[0\]/, cli: true },
   { what: 'an unknown mutant', content: { ...valid(), protocol: { mutants: ['1972', 'B9'] } }, path: '$.protocol.mutants[1]', expected: /one of "B1", "B2"/, cli: true },
+  { what: 'a mutant only tests may switch on', content: { ...valid(), protocol: { mutants: ['resubscribeFirstBin'] } }, path: '$.protocol.mutants[0]', expected: /one of "B1", "B2"/ },
   { what: 'an unknown protocol version', content: { ...valid(), protocol: { version: 'tip' } }, path: '$.protocol.version', expected: /"head" or "pr1538"/ },
 ];
 

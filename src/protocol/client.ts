@@ -31,11 +31,13 @@ export class Client {
     }
   }
 
-  /** createSendWant: one open GetRange per (peer, bin, kind); a second is skipped ("batch already requested"). */
+  /**
+   * createSendWant: at HEAD one open GetRange per (peer, bin, kind), a second is skipped ("batch already
+   * requested"); the PR sends every one.
+   */
   request(peer: Peer, bin: number, from: number, to: number, live: boolean): void {
     const node = this.node;
-    const key = rangeKey(bin, live);
-    if (peer.openWant(key) && !node.mutant('2107')) return;
+    if (node.clientGuard && peer.openWant(rangeKey(bin, live))) return;
     const ruid = node.rng.u32();
     const want = new Want(node, peer, ruid, bin, from, to, live);
     peer.addWant(want);

@@ -30,8 +30,18 @@ export class SyncNode {
   private readonly mutants: ReadonlySet<string>;
   /** HEAD checks WantStream on offers and deliveries (#1952 undoes it): read per message, so kept here */
   readonly checkWanted: boolean;
+  /**
+   * HEAD's open-range guards (PROTOCOL.md §5.2, §5.3): the client's clientOpenGetRange (#2107 undoes it) and the
+   * server's serverOpenGetRange (#2113 undoes it). The PR had neither (§0.1): chains of one stream may overlap.
+   */
+  readonly clientGuard: boolean;
+  readonly serverGuard: boolean;
   private readonly defects: ReadonlySet<string>;
-  /** NeedData LRU (Map order = recency), kept only when removals can make it differ from the store */
+  /**
+   * the sync provider's 10,000-entry LRU (Map order = recency): what this node recently put by sync or served,
+   * read by NeedData and by the fetch of wanted chunks. Kept only when removals can happen: a chunk in it is
+   * otherwise always in the store too, and then it changes no decision.
+   */
   private readonly needCache: Map<number, true> | undefined;
   /**
    * every connected peer's streamCursors, BINS per connection slot (-1 = not subscribed): one Int32Array per
@@ -61,6 +71,8 @@ export class SyncNode {
     this.mutants = new Set(opts.mutants);
     this.defects = new Set(opts.latentDefects);
     this.checkWanted = opts.version === 'head' && !this.mutants.has('1952');
+    this.clientGuard = opts.version === 'head' && !this.mutants.has('2107');
+    this.serverGuard = opts.version === 'head' && !this.mutants.has('2113');
     this.needCache = trackNeedData && opts.needDataCache > 0 ? new Map() : undefined;
   }
 
@@ -109,12 +121,13 @@ export class SyncNode {
     if (this.kad.off(peer.po256)) this.syncer.depthChanged();
   }
 
-  /** The node stops: every connection must already be gone; protocol state is reset. */
+  /** The node stops: every connection must already be gone; protocol state and the cache (process memory) are lost. */
   stop(): void {
     if (this.peers.size > 0) throw new Error(`assertion failed: node ${this.id} stopped with ${this.peers.size} peers`);
     this.server.clear();
     this.kad = new Kademlia(this.opts.neighbourhoodSize);
     this.inFlight.clear();
+    this.needCache?.clear();
   }
 
   // --- messages ----------------------------------------------------------------------------------------
@@ -193,9 +206,29 @@ export class SyncNode {
     if (this.store.put(chunk) > 0) this.server.binGrew(this.store.binOf(chunk));
   }
 
-  /** The server read these for a delivery (Get by the sync provider): recently used for NeedData. */
-  served(chunks: readonly number[]): void {
-    if (this.needCache) for (const c of chunks) this.touch(c);
+  /**
+   * syncProvider.Get of the wanted chunks: each from the cache if it is there (L6: even after it was removed from
+   * the store), else from the store; false when one is in neither ("chunk not found", L7: the server drops the
+   * client). Go reads the cache first (a hit becomes the most recent entry), then the store for the rest in one
+   * call that fails as a whole, and only on success adds what it read there to the cache.
+   * Uploads never pass through the sync provider: a chunk uploaded and removed before anyone pulled it is in
+   * neither, which is why the Go live-gap tests still see their drop.
+   */
+  fetch(chunks: readonly number[]): boolean {
+    const cache = this.needCache;
+    if (!cache) {
+      for (const c of chunks) if (!this.store.has(c)) return false;
+      return true;
+    }
+    const fromCache = this.latent('L6');
+    const misses: number[] = [];
+    for (const c of chunks) {
+      if (fromCache && cache.has(c)) this.touch(c);
+      else misses.push(c);
+    }
+    for (const c of misses) if (!this.store.has(c)) return false;
+    for (const c of misses) this.touch(c);
+    return true;
   }
 
   upload(chunk: number): boolean {

@@ -8,7 +8,13 @@ export type ProtocolVersion = 'head' | 'pr1538';
  * path it changes.
  */
 export const MUTANTS = ['B1', 'B2', '1952', '2095', '2107', '2113', 'L3', '1972'] as const;
-export type Mutant = (typeof MUTANTS)[number];
+/**
+ * Mutants no Go version had, for showing that a test can fail (not accepted in scenario files or by --mutant):
+ *   resubscribeFirstBin: on a depth change the syncer asks for the cursor of only the first newly wanted bin
+ *   (test/go-cursors.test.ts).
+ */
+export const TEST_MUTANTS = ['resubscribeFirstBin'] as const;
+export type Mutant = (typeof MUTANTS)[number] | (typeof TEST_MUTANTS)[number];
 
 /**
  * Latent defects still present in the Go client at HEAD (PROTOCOL.md §10.3). The faithful protocol has them;
@@ -16,7 +22,9 @@ export type Mutant = (typeof MUTANTS)[number];
  *   L1: the server's open-range guard is not cleared after an empty OfferedHashes.
  *   L2: the client's open-range guard is left behind when an offer arrives for, or a batch times out on,
  *       a stream that is no longer wanted.
- *   L6: the NeedData cache says "have" for a chunk put or served earlier even after it was removed.
+ *   L6: the sync provider's cache keeps a chunk it put or served after the chunk was removed from the store:
+ *       NeedData says "have" (it is not synced again), and the server's fetch still delivers it (§13).
+ *       Fixed, a removal would take the chunk out of the cache for both.
  */
 export const LATENT_DEFECTS = ['L1', 'L2', 'L6'] as const;
 export type LatentDefect = (typeof LATENT_DEFECTS)[number];

@@ -34,7 +34,7 @@ export class Server {
     const node = this.node;
     const live = m.to === LIVE;
     const key = rangeKey(m.bin, live);
-    if (peer.isServing(key) && !node.mutant('2113')) {
+    if (node.serverGuard && peer.isServing(key)) {
       if (node.opts.streamState) node.send(peer, { type: MsgType.StreamState, ruid: m.ruid, bin: m.bin, live, code: STATE_BUSY });
       return;
     }
@@ -183,8 +183,7 @@ export class Server {
     const idx = decodeWants(m.bits, offer.hashes.length);
     if (!idx) return node.drop(peer, 'WantedHashes: bit vector too short');
     const wanted = idx.map((i) => offer.hashes[i]!);
-    for (const c of wanted) if (!node.store.has(c)) return node.drop(peer, 'get provider: chunk not found');
-    node.served(wanted);
+    if (!node.fetch(wanted)) return node.drop(peer, 'get provider: chunk not found');
     this.deliver(peer, m.ruid, wanted);
   }
 

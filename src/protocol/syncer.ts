@@ -50,7 +50,7 @@ export class Syncer {
     peer.signalPending = false;
     const nd = node.kad.depth;
     const [sub, quit] = subscriptionsDiff(peer.po, peer.depth, nd, node.opts.syncWithinDepthOnly);
-    this.update(peer, sub, quit);
+    this.update(peer, node.mutant('resubscribeFirstBin') ? sub.slice(0, 1) : sub, quit);
     peer.depth = nd;
   }
 
