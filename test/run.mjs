@@ -14,7 +14,8 @@ if (tsc.status !== 0) {
 }
 // the CLI is the package's bin: keep it executable after every build (npx pullsim runs it directly)
 chmodSync(join(root, 'dist/src/cli.js'), 0o755);
-const pattern = process.argv[2] ?? '\\.test\\.js$';
+// an argument narrows the test files to those whose path matches it (compiled tests only, not their .d.ts)
+const pattern = process.argv[2] ? `^(?=.*(?:${process.argv[2]})).*\\.test\\.js$` : '\\.test\\.js$';
 const args = [join(root, 'node_modules/uvu/bin.js'), join(root, 'dist/test'), pattern];
 if (process.env.CI || !process.stdout.isTTY) args.push('--no-color');
 const run = spawnSync(process.execPath, args, { cwd: root, encoding: 'utf8', maxBuffer: 64 << 20, env: process.env });

@@ -21,6 +21,8 @@ export function assert(cond: unknown, what: string): asserts cond {
 
 /** A short, printable rendering of a JSON value for error messages. */
 export function show(v: unknown): string {
+  // JSON.parse reads 1e999 as Infinity, which JSON.stringify would print as null
+  if (typeof v === 'number' && !Number.isFinite(v)) return `${v} (a number beyond what JSON numbers can hold)`;
   const s = JSON.stringify(v);
   if (s === undefined) return String(v);
   return s.length > 40 ? `${s.slice(0, 37)}...` : s;

@@ -46,7 +46,7 @@ footer{color:#888;font-size:12px;margin-top:20px}
 
 function page(title: string, header: string, body: string): string {
   return `<!doctype html>
-<html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width,initial-scale=1">
+<html lang="en"><head><meta charset="utf-8"><meta name="generator" content="pullsim"><meta name="viewport" content="width=device-width,initial-scale=1">
 <title>${esc(title)}</title><style>${CSS}</style></head>
 <body><main>
 ${header}
