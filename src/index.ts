@@ -7,6 +7,7 @@
  *
  * The world and the protocol's nodes stay internal: what a run yields is its verdict and the result file's data.
  */
+// tidy: wall-clock allowed (the run's wallMs, as the CLI reports it; the simulation never reads it)
 import { performance } from 'node:perf_hooks';
 import { checkFolder, writeFile } from './cli/files.js';
 import { jsonPieces } from './cli/output.js';
