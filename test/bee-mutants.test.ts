@@ -102,6 +102,19 @@ test('bee-4337: an offered chunk the server cannot read makes the same interval 
   assert.match(bug.pending, /^page of bin 4 from 1$/, 'the server is never idle');
 });
 
+test('bee-4337 with a chunk merely evicted between Offer and Want: one failed exchange, the next page skips it', () => {
+  const net = beeNet([0x00000000, 0x00000001], { latency: 10_000, bee: { mutants: ['bee-4337'] } });
+  net.link(0, 1);
+  net.runFor(15 * SECOND);
+  const chunks = [0, 1, 2].map((i) => net.chunkAt(1, 4, i));
+  for (const c of chunks) net.upload(1, c);
+  while (net.count('Offer') === 0) net.runFor(1_000);
+  net.nodes[1]!.removeChunk(chunks[1]!);
+  net.runFor(5 * SECOND);
+  assert.is(net.count('Reset'), 1, 'the Want found it gone: reset');
+  assert.equal(chunks.map((c) => net.holds(0, c)), [true, false, true], 'the retry got a page without it');
+});
+
 function slowPeer(mutants: BeeMutant[], seed: string) {
   const net = beeNet([0, 1, 2, 3, 4], { bee: { mutants }, seed });
   const chunks = [2, 3, 4].map((p) => {

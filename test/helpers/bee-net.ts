@@ -74,6 +74,8 @@ export class BeeNet {
   /** nodes whose incoming messages are held back (a slow peer), with what is held */
   private readonly holding = new Map<number, [Conn, number, BeeMessage][]>();
   private readonly conns = new Map<number, Conn>();
+  /** live connections by epoch: a delivery's lookup */
+  private readonly byEpoch = new Map<number, Conn>();
   private epoch = 0;
   private readonly K_DELIVER: number;
   private readonly K_TIMER: number;
@@ -142,6 +144,7 @@ export class BeeNet {
     if (this.conns.has(key)) return;
     const conn: Conn = { a, b, epoch: ++this.epoch, live: true, peerAtA: undefined, peerAtB: undefined };
     this.conns.set(key, conn);
+    this.byEpoch.set(conn.epoch, conn);
     const po = po256(this.heads[a]!, this.heads[b]!);
     conn.peerAtA = this.nodes[a]!.connect(b, po, po, conn.epoch, conn);
     conn.peerAtB = this.nodes[b]!.connect(a, po, po, conn.epoch, conn);
@@ -157,6 +160,7 @@ export class BeeNet {
     if (!conn) return;
     conn.live = false;
     this.conns.delete(this.key(a, b));
+    this.byEpoch.delete(conn.epoch);
     this.nodes[conn.a]!.disconnect(conn.b);
     this.nodes[conn.b]!.disconnect(conn.a);
   }
@@ -254,7 +258,7 @@ export class BeeNet {
 
   private deliver(to: number, epoch: number, msg: BeeMessage): void {
     this.inTransit--;
-    const conn = [...this.conns.values()].find((c) => c.epoch === epoch);
+    const conn = this.byEpoch.get(epoch);
     if (!conn) return;
     const from = conn.a === to ? conn.b : conn.a;
     const held = this.holding.get(to);
