@@ -61,10 +61,6 @@ export class BeeNode {
     return this.reserve.radius;
   }
 
-  get isRunning(): boolean {
-    return this.running;
-  }
-
   get warm(): boolean {
     return this.stabilizer?.stable ?? false;
   }
@@ -132,11 +128,6 @@ export class BeeNode {
   }
 
   // --- messages --------------------------------------------------------------------------------------------
-
-  receive(from: number, m: BeeMessage): void {
-    const peer = this.peers.get(from);
-    if (peer) this.handle(peer, m);
-  }
 
   /** A message from a connected peer (the transport hands its record back). */
   handle(peer: BeePeer, m: BeeMessage): void {

@@ -123,13 +123,6 @@ export class Reserve {
     return n;
   }
 
-  /** All listed chunks, bin by bin in bin ID order. */
-  list(): number[] {
-    const out: number[] = [];
-    for (const b of this.bins) for (let i = 0; i < b.length; i++) if (b.get(i) >= 0) out.push(b.get(i));
-    return out;
-  }
-
   /** Distinct batches with chunks in bins below `upToBin`, ascending (the batchstore's iteration order). */
   batchesBelow(upToBin: number): number[] {
     const seen = new Set<number>();
