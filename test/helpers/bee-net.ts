@@ -54,7 +54,8 @@ export interface Sent {
 export class BeeNet {
   readonly engine = new Engine();
   readonly nodes: BeeNode[] = [];
-  readonly chunks: BeeChunks & { batches: Int32Array } = { heads: new Uint32Array(4096), batches: new Int32Array(4096) };
+  /** the chunk table the nodes share; its arrays are replaced as it grows */
+  readonly chunks: BeeChunks & { batches: Int32Array } = { heads: new Uint32Array(1024), batches: new Int32Array(1024) };
   chunkCount = 0;
   readonly opts: BeeOptions;
   readonly latency: Micros;
@@ -115,6 +116,14 @@ export class BeeNet {
   /** A new chunk with address word `head` in `batch`; returns its id. */
   chunk(head: number, batch = 0): number {
     const id = this.chunkCount++;
+    if (id === this.chunks.heads.length) {
+      const heads = new Uint32Array(id * 2);
+      heads.set(this.chunks.heads);
+      const batches = new Int32Array(id * 2);
+      batches.set(this.chunks.batches);
+      this.chunks.heads = heads;
+      this.chunks.batches = batches;
+    }
     this.chunks.heads[id] = head >>> 0;
     this.chunks.batches[id] = batch;
     return id;
