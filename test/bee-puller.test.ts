@@ -118,6 +118,34 @@ test('the puller recalculates when it starts, on every topology signal and every
   assert.is(x.recalculations, 5);
 });
 
+test('historical sync in the current or the previous 15-minute window holds off a radius decrease', () => {
+  const net = beeNet([0, at(4)], { bee: { networkRadius: 3, capacity: 100 } });
+  for (let i = 0; i < 5; i++) net.upload(1, net.chunkAt(0, 6, i));
+  net.link(0, 1);
+  net.runFor(15 * SECOND);
+  const x = net.nodes[0]!;
+  assert.is(x.radius, 3);
+  assert.ok(x.syncRate() > 0, 'five chunks pulled by a historical worker at about 11 s');
+  net.runUntil(15 * MINUTE);
+  assert.is(x.radius, 3, 'at the first wake-up the previous window still has them');
+  net.runUntil(30 * MINUTE);
+  assert.equal(net.radii.filter((e) => e.node === 0).map((e) => [e.radius, e.cause, e.time]), [[3, 'warmup', 10 * SECOND], [2, 'idle', 30 * MINUTE]]);
+});
+
+test('a restarted node starts a new life: one ticker, a new warm-up, old timers stale', () => {
+  const net = beeNet([0, at(3)]);
+  net.link(0, 1);
+  net.runFor(2 * MINUTE);
+  net.stop(0);
+  net.runFor(SECOND);
+  net.start(0, [1]);
+  assert.not.ok(net.nodes[0]!.warm);
+  net.runFor(11 * SECOND);
+  assert.is(net.nodes[0]!.recalculations, 1, 'a fresh puller after the new warm-up');
+  net.runFor(10 * MINUTE);
+  assert.is(net.nodes[0]!.recalculations, 3, 'ticks at 5 and 10 minutes of the new life only');
+});
+
 test('a failed cursor request is retried by the next periodic recalculation', () => {
   const p = new BeeProbe(0x00000000, { warmupTime: SECOND });
   const peer = p.peer(100);
