@@ -34,7 +34,7 @@ export function runCommand(a: RunArgs): RunDone {
   const topology = loaded.topology;
   const mutated = a.mutant === undefined ? loaded.scenario : withMutant(loaded.scenario, a.mutant);
   const seed = a.seed ?? mutated.seed;
-  const scenario = a.swarm ? withSwarmFaults(mutated, seed, topology.ids.length).scenario : mutated;
+  const scenario = a.swarm ? withSwarmFaults(mutated, seed, topology).scenario : mutated;
   const trace = a.trace || a.checkDeterminism ? new TraceRecorder() : undefined;
   const progress = new Progress();
   const outcome = runScenario(scenario, topology, {
