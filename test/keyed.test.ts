@@ -1,7 +1,7 @@
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { KeyedPicker, POINTS } from '../src/core/keyed-pick.js';
-import { Keyed, compareKeys, key, subKey, textKey, wordsKey, type Key } from '../src/core/keyed.js';
+import { Keyed, below, compareKeys, drawAt, key, subKey, textKey, wordsKey, type Key } from '../src/core/keyed.js';
 import { createRng } from '../src/core/rng.js';
 import { MS } from '../src/core/units.js';
 import { Channels, LinkDraws, transit, type LinkModel } from '../src/net/links.js';
@@ -52,6 +52,22 @@ test('int(n) is uniform in [0, n), exact up to n = 2^32, where it is the raw dra
   assert.throws(() => k.int(key(3), 0, 0));
 });
 
+test('below(u, n) is floor(u * n / 2^32) exactly, on both sides of 2^21', () => {
+  const k = domain('below');
+  for (let i = 0; i < 2000; i++) {
+    const u = k.u32(key(5), i);
+    for (const n of [1, 7, 45_001, 2 ** 21, 2 ** 21 + 1, 6_000_001, 2 ** 31 + 3, 2 ** 32]) {
+      assert.is(BigInt(below(u, n)), (BigInt(u) * BigInt(n)) >> 32n, `below(${u}, ${n})`);
+    }
+  }
+  assert.throws(() => below(5, 2.5));
+});
+
+test('a prepared key draws what the key draws', () => {
+  const k = domain('prepared');
+  for (let i = 0; i < 100; i++) assert.is(drawAt(k.prepare(key(6, 7)), i), k.u32(key(6, 7), i));
+});
+
 test('unit() is in [0, 1) and a sequence numbers its draws from 0', () => {
   const k = domain('seq');
   for (let i = 0; i < 1000; i++) {
@@ -66,13 +82,13 @@ test('transit draws the latency of the k-th message of a direction, and counts e
   const keyed = domain('latency');
   const uniform: LinkModel = { latency: { uniform: [5 * MS, 50 * MS] }, bandwidth: Infinity, processing: 0 };
   const constant: LinkModel = { latency: { constant: 20 * MS }, bandwidth: Infinity, processing: 0 };
-  const d = new LinkDraws(key(1), key(2));
+  const d = new LinkDraws(keyed.prepare(key(1)), keyed.prepare(key(2)));
   const ch = new Channels();
   const now = (k: number) => k * 1_000_000; // a second apart: FIFO never holds one back
-  assert.is(transit(now(0), 100, ch, 0, uniform, keyed, d) - now(0), 5 * MS + keyed.int(key(1), 0, 45 * MS + 1));
-  assert.is(transit(now(1), 100, ch, 0, constant, keyed, d) - now(1), 20 * MS);
-  assert.is(transit(now(2), 100, ch, 0, uniform, keyed, d) - now(2), 5 * MS + keyed.int(key(1), 2, 45 * MS + 1), 'the constant message took ordinal 1');
-  assert.is(transit(now(3), 100, ch, 1, uniform, keyed, d) - now(3), 5 * MS + keyed.int(key(2), 0, 45 * MS + 1), 'the other direction counts its own');
+  assert.is(transit(now(0), 100, ch, 0, uniform, d) - now(0), 5 * MS + keyed.int(key(1), 0, 45 * MS + 1));
+  assert.is(transit(now(1), 100, ch, 0, constant, d) - now(1), 20 * MS);
+  assert.is(transit(now(2), 100, ch, 0, uniform, d) - now(2), 5 * MS + keyed.int(key(1), 2, 45 * MS + 1), 'the constant message took ordinal 1');
+  assert.is(transit(now(3), 100, ch, 1, uniform, d) - now(3), 5 * MS + keyed.int(key(2), 0, 45 * MS + 1), 'the other direction counts its own');
   assert.equal([d.sent0, d.sent1], [3, 1]);
 });
 

@@ -39,6 +39,8 @@ export interface Draws {
 const C1 = 0xcc9e2d51;
 const C2 = 0x1b873593;
 const TWO32 = 4294967296;
+/** below this n, u32 * n < 2^53: one exact product */
+const SMALL = 2 ** 21;
 
 /** murmur3_32's block step: mixes one 32-bit word `k` into the state `h`. */
 function mix(h: number, k: number): number {
@@ -105,12 +107,31 @@ export function compareKeys(x: Key, y: Key): number {
   return x.hi - y.hi || x.lo - y.lo;
 }
 
+/** The draw number `ordinal` of a prepared key (Keyed.prepare): a uniform unsigned 32-bit integer. */
+export function drawAt(prepared: number, ordinal: number): number {
+  return fmix(mix(prepared, ordinal | 0), 16);
+}
+
+/**
+ * A uniform 32-bit draw `u` scaled to an integer in [0, n), n an integer from 1 to 2^32: floor(u * n / 2^32), exact:
+ * in one product while it stays below 2^53 (n up to 2^21, e.g. a latency range of 2 s in microseconds), else in two
+ * halves.
+ */
+export function below(u: number, n: number): number {
+  if (n >= 1 && n <= SMALL && (n | 0) === n) return Math.floor((u * n) / TWO32);
+  if (!(n >= 1 && n <= TWO32 && n % 1 === 0)) throw new Error(`assertion failed: keyed int(${n})`);
+  const high = (u >>> 16) * n; // < 2^48: exact
+  const low = (u & 0xffff) * n; // < 2^48: exact
+  return Math.floor((high + Math.floor(low / 65536)) / 65536);
+}
+
 /** One domain of keyed draws: uniform values as a function of (this domain's seed, key, ordinal). */
 export class Keyed {
-  private constructor(
-    private readonly s0: number,
-    private readonly s1: number,
-  ) {}
+  /** the state after mixing in the seed words: where every draw starts */
+  private readonly h: number;
+  private constructor(s0: number, s1: number) {
+    this.h = mix(s0, s1);
+  }
 
   /** The domain `name` of the run whose seeded generator is `rng`: seeded once, from its child `keyed:<name>`. */
   static of(rng: Rng, name: string): Keyed {
@@ -120,16 +141,17 @@ export class Keyed {
 
   /** A uniform unsigned 32-bit integer: the draw number `ordinal` (a non-negative integer < 2^32) for `k`. */
   u32(k: Key, ordinal: number): number {
-    return fmix(mix(mix(mix(mix(this.s0, this.s1), k.hi), k.lo), ordinal | 0), 16);
+    return drawAt(this.prepare(k), ordinal);
   }
 
-  /** A uniform integer in [0, n), n from 1 to 2^32: floor(u32 * n / 2^32), computed exactly in two halves. */
+  /** `k` mixed into this domain's seed, once, for a hot path: drawAt(prepare(k), i) === u32(k, i). */
+  prepare(k: Key): number {
+    return mix(mix(this.h, k.hi), k.lo);
+  }
+
+  /** A uniform integer in [0, n), n an integer from 1 to 2^32 (see `below`). */
   int(k: Key, ordinal: number, n: number): number {
-    if (!(n >= 1 && n <= TWO32 && Number.isInteger(n))) throw new Error(`assertion failed: keyed int(${n})`);
-    const u = this.u32(k, ordinal);
-    const high = (u >>> 16) * n; // < 2^48: exact
-    const low = (u & 0xffff) * n; // < 2^48: exact
-    return Math.floor((high + Math.floor(low / 65536)) / 65536);
+    return below(this.u32(k, ordinal), n);
   }
 
   /** Uniform in [0, 1) with 32 bits of resolution (u32 / 2^32, exact). */

@@ -1,4 +1,4 @@
-import { key, type Key, type Keyed } from '../core/keyed.js';
+import { below, drawAt, key, type Key, type Keyed } from '../core/keyed.js';
 import type { Micros } from '../core/units.js';
 
 /** Link latency: a constant, or uniform in [lo, hi] drawn per message (keyed by the link and the message's ordinal). */
@@ -24,13 +24,16 @@ export class Channels {
   lastArrival1: Micros = 0;
 }
 
-/** The latency draws of one pair of nodes: per direction, its key and how many messages it has carried. */
+/**
+ * The latency draws of one pair of nodes: per direction, its key prepared for the latency domain (Keyed.prepare)
+ * and how many messages it has carried.
+ */
 export class LinkDraws {
   sent0 = 0;
   sent1 = 0;
   constructor(
-    readonly key0: Key,
-    readonly key1: Key,
+    readonly prepared0: number,
+    readonly prepared1: number,
   ) {}
 }
 
@@ -43,7 +46,7 @@ export class LinkDraws {
 export class LatencyDraws {
   private readonly pairs = new Map<number, LinkDraws>();
   constructor(
-    readonly keyed: Keyed,
+    private readonly keyed: Keyed,
     private readonly nodeKeys: readonly Key[],
   ) {}
 
@@ -51,7 +54,7 @@ export class LatencyDraws {
   pair(pair: number, x: number, y: number): LinkDraws {
     let d = this.pairs.get(pair);
     if (d === undefined) {
-      d = new LinkDraws(this.linkKey(x, y), this.linkKey(y, x));
+      d = new LinkDraws(this.keyed.prepare(this.linkKey(x, y)), this.keyed.prepare(this.linkKey(y, x)));
       this.pairs.set(pair, d);
     }
     return d;
@@ -66,7 +69,7 @@ export class LatencyDraws {
 
   /** The latency of message `ordinal` (from 0) from `from` to `to` under `model`: what transit draws for it. */
   latencyOf(from: number, to: number, ordinal: number, model: LinkModel): Micros {
-    return latency(model.latency, this.keyed, this.linkKey(from, to), ordinal);
+    return latency(model.latency, this.keyed.prepare(this.linkKey(from, to)), ordinal);
   }
 }
 
@@ -75,13 +78,14 @@ export class LatencyDraws {
  * bytes/bandwidth to serialise, then the latency; arrivals never overtake earlier ones in that direction (FIFO).
  * Every message counts in its direction's ordinal, whatever the model, so a model change does not shift the draws.
  */
-export function transit(now: Micros, bytes: number, ch: Channels, d: 0 | 1, model: LinkModel, keyed: Keyed, draws: LinkDraws): Micros {
+export function transit(now: Micros, bytes: number, ch: Channels, d: 0 | 1, model: LinkModel, draws: LinkDraws): Micros {
   const busy = d === 0 ? ch.busyUntil0 : ch.busyUntil1;
   const start = busy > now ? busy : now;
   const serial = model.bandwidth === Infinity ? 0 : Math.ceil((bytes * 1e6) / model.bandwidth);
   const busyUntil = start + serial;
   const ordinal = d === 0 ? draws.sent0++ : draws.sent1++;
-  const lat = latency(model.latency, keyed, d === 0 ? draws.key0 : draws.key1, ordinal);
+  const l = model.latency;
+  const lat = 'constant' in l ? l.constant : latency(l, d === 0 ? draws.prepared0 : draws.prepared1, ordinal);
   let arrival = busyUntil + lat + model.processing;
   const last = d === 0 ? ch.lastArrival0 : ch.lastArrival1;
   if (arrival < last) arrival = last;
@@ -95,9 +99,9 @@ export function transit(now: Micros, bytes: number, ch: Channels, d: 0 | 1, mode
   return arrival;
 }
 
-/** The latency of message `ordinal` over the link direction `link`: the constant, or its keyed uniform draw. */
-export function latency(l: Latency, keyed: Keyed, link: Key, ordinal: number): Micros {
+/** The latency of message `ordinal` over a link direction (its prepared key): the constant, or its keyed draw. */
+function latency(l: Latency, prepared: number, ordinal: number): Micros {
   if ('constant' in l) return l.constant;
   const [lo, hi] = l.uniform;
-  return lo + keyed.int(link, ordinal, hi - lo + 1);
+  return lo + below(drawAt(prepared, ordinal), hi - lo + 1);
 }

@@ -340,7 +340,7 @@ export class World {
     const bytes = wireSize(msg);
     // hot path: most runs set no per-pair link model, so skip the lookup while there is none
     const model = this.linkModels.size === 0 ? this.defaultModel : (this.linkModels.get(key) ?? this.defaultModel);
-    const at = transit(this.engine.now, bytes, conn, from === conn.a ? 0 : 1, model, this.latency.keyed, conn.draws);
+    const at = transit(this.engine.now, bytes, conn, from === conn.a ? 0 : 1, model, conn.draws);
     for (const o of this.observers) o.sent?.(from, to, msg, bytes, this.now);
     this.engine.at(at, this.K_DELIVER, from, to, conn.epoch * 8 + msg.type, msg);
   }
