@@ -19,7 +19,12 @@ import type { Rng } from './rng.js';
  * operations and no allocation: cheap enough for one latency draw per message.
  *
  * Where a draw needs a sequence (a node's request ids, a scheduler's choices), `sequence(key)` numbers the draws
- * itself; such a sequence depends only on the history of its own key's owner.
+ * itself; such a sequence depends only on the history of its own key's owner. On a hot path, `prepare(key)` mixes
+ * the key in once and `drawAt(prepared, ordinal)` mixes only the ordinal (a link's latency per message).
+ * A choice among nodes that must not move when another node goes: KeyedPicker (keyed-pick.ts).
+ *
+ * Usage: `const d = Keyed.of(rng, 'latency'); d.int(linkKey, k, n)`, keys from `key(...words)`,
+ * `wordsKey(addressWords, i * 8, 8)`, `subKey(eventKey, index)`, `textKey(canonicalText)`.
  */
 export interface Key {
   readonly hi: number;
