@@ -71,7 +71,7 @@ export async function runScenario(loaded: LoadedScenario, options: RunScenarioOp
   const seed = options.seed ?? loaded.scenario.seed;
   if (!Number.isSafeInteger(seed) || seed < 0) throw new UsageError('options', 'seed', 'a non-negative integer', String(seed));
   const mutated = options.mutant === undefined ? loaded.scenario : withMutant(loaded.scenario, options.mutant);
-  const scenario = options.swarm ? withSwarmFaults(mutated, seed, loaded.topology.ids.length).scenario : mutated;
+  const scenario = options.swarm ? withSwarmFaults(mutated, seed, loaded.topology).scenario : mutated;
   const o = run(scenario, loaded.topology, { seed, wallClock: () => performance.now() });
   const result = buildResult(o, loaded.file, configHash(scenario, loaded.topology), options.mutant, options.swarm);
   return { pass: o.verdict.pass, expectationMet: o.expectationMet, seed, fingerprint: o.fingerprint, verdict: o.verdict, warnings: o.warnings, result };

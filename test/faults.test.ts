@@ -361,7 +361,7 @@ test('heal resumes a paused node', () => {
 const swarm64 = loadScenario(join(ROOT, 'scenarios/swarm-64.json'));
 
 test('withSwarmFaults draws the same fault mix from the same seed and different mixes from different seeds', () => {
-  const draw = (seed: number) => withSwarmFaults(swarm64.scenario, seed, 64);
+  const draw = (seed: number) => withSwarmFaults(swarm64.scenario, seed, swarm64.topology);
   assert.equal(draw(7), draw(7));
   const mixes = new Set(Array.from({ length: 20 }, (_, i) => JSON.stringify(draw(i + 1).mix)));
   assert.is(mixes.size, 20);
@@ -369,7 +369,7 @@ test('withSwarmFaults draws the same fault mix from the same seed and different 
 
 test('every swarm mix ends with a heal after all its faults and carries a convergeWithin bound', () => {
   for (let seed = 1; seed <= 200; seed++) {
-    const { scenario: s, mix } = withSwarmFaults(swarm64.scenario, seed, 64);
+    const { scenario: s, mix } = withSwarmFaults(swarm64.scenario, seed, swarm64.topology);
     const last = s.events[s.events.length - 1]!;
     assert.ok('heal' in last.action && last.at === mix.healAt, `seed ${seed}: ends with ${JSON.stringify(last)}`);
     const churns = s.events.filter((e) => 'churn' in e.action);
@@ -379,12 +379,12 @@ test('every swarm mix ends with a heal after all its faults and carries a conver
     assert.is(s.events.filter((e) => 'upload' in e.action).length, 2, 'the scenario keeps its own events');
   }
   const own = { ...swarm64.scenario, run: { ...swarm64.scenario.run, convergeWithin: 5 * SECOND } };
-  assert.is(withSwarmFaults(own, 1, 64).scenario.run.convergeWithin, 5 * SECOND, "a scenario's own bound is kept");
+  assert.is(withSwarmFaults(own, 1, swarm64.topology).scenario.run.convergeWithin, 5 * SECOND, "a scenario's own bound is kept");
 });
 
 for (const seed of [3, 5]) {
   test(`swarm-64 under the fault mix of seed ${seed} heals, converges within its bound and passes`, () => {
-    const { scenario: s, mix } = withSwarmFaults(swarm64.scenario, seed, swarm64.topology.ids.length);
+    const { scenario: s, mix } = withSwarmFaults(swarm64.scenario, seed, swarm64.topology);
     const o = runScenario(s, swarm64.topology, { seed });
     assert.ok(o.verdict.pass, `${JSON.stringify(mix)}: ${JSON.stringify(o.verdict.violations.slice(0, 3))}`);
     assert.ok(o.verdict.aorPairs > 0 && o.verdict.aorHeld === o.verdict.aorPairs);

@@ -10,6 +10,7 @@ import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import type { Verdict } from '../src/check/verdict.js';
 import { SECOND } from '../src/core/units.js';
+import { textKey } from '../src/core/keyed.js';
 import { LIVE, MsgType } from '../src/protocol/messages.js';
 import type { Mutant, ProtocolVersion } from '../src/protocol/options.js';
 import { loadScenario } from '../src/scenario/loader.js';
@@ -42,7 +43,7 @@ function secondLiveRange(version: ProtocolVersion, mutants: Mutant[] = []): { ge
   const before = getRanges;
   world.nodes[CLIENT]!.client.request(peer, 0, 1, LIVE, true);
   const sent = getRanges - before;
-  const chunk = world.newChunks(64).find((c) => chunkPO(world, c, SERVER) === 0)!;
+  const chunk = world.newChunks(textKey('pr1538 probe'), 64).find((c) => chunkPO(world, c, SERVER) === 0)!;
   world.upload(SERVER, chunk);
   world.runUntil(world.now + 30 * SECOND);
   return { getRanges: sent, offers };

@@ -42,7 +42,7 @@ export async function runCommand(a: RunArgs): Promise<RunDone> {
   const topology = loaded.topology;
   const mutated = a.mutant === undefined ? loaded.scenario : withMutant(loaded.scenario, a.mutant);
   const seed = a.seed ?? mutated.seed;
-  const scenario = a.swarm ? withSwarmFaults(mutated, seed, topology.ids.length).scenario : mutated;
+  const scenario = a.swarm ? withSwarmFaults(mutated, seed, topology).scenario : mutated;
   const dir = a.out ?? join(variantFolder(scenario.name, a.mutant, a.swarm), String(seed));
   const outputs: [string, OutputKind][] = [['result.json', 'result']];
   if (a.trace) outputs.push(['trace.jsonl', 'trace']);

@@ -12,7 +12,7 @@ const loaded = loadScenario(file);
 const topology = loaded.topology;
 const scenario = mutant === undefined ? loaded.scenario : withMutant(loaded.scenario, mutant);
 parentPort!.on('message', (seed: number) => {
-  const drawn = swarm ? withSwarmFaults(scenario, seed, topology.ids.length) : undefined;
+  const drawn = swarm ? withSwarmFaults(scenario, seed, topology) : undefined;
   const o = runScenario(drawn?.scenario ?? scenario, topology, { seed, wallClock: () => performance.now() });
   const v = o.verdict;
   // the reason a seed failed: the most serious property it broke (duplicates only when beyond the bound)

@@ -1,4 +1,4 @@
-import type { Rng } from '../core/rng.js';
+import type { Draws } from '../core/keyed.js';
 import { Client } from './client.js';
 import type { DropReason, Env } from './env.js';
 import { Intervals } from './intervals.js';
@@ -59,7 +59,7 @@ export class SyncNode {
     chunkHeads: ChunkHeads,
     readonly opts: ProtocolOptions,
     readonly env: Env,
-    readonly rng: Rng,
+    readonly rng: Draws,
     observer: StoreObserver | undefined,
     trackNeedData: boolean,
   ) {

@@ -1,5 +1,9 @@
-import { createRng } from '../core/rng.js';
+import { KeyedPicker } from '../core/keyed-pick.js';
+import { Keyed, key, wordsKey } from '../core/keyed.js';
+import { createRng, type Rng } from '../core/rng.js';
 import { MS, SECOND, type Micros } from '../core/units.js';
+import { WORDS } from '../topology/address.js';
+import type { Topology } from '../topology/topology.js';
 import type { Scenario, TimedAction } from './schema.js';
 
 /** What `sweep --swarm` drew for one seed. */
@@ -16,8 +20,9 @@ export interface FaultMix {
  * Swarm testing: the fault mix itself is drawn from the seed (its own `swarm` stream), so a sweep explores many
  * mixes: a churn rate and downtime, maybe a latency spike, maybe a partition into the address halves, maybe a
  * throttled node; then a heal, after which the run must converge within the scenario's bound (60 s if unset).
+ * The throttled node is a keyed pick by address (src/core/keyed-pick.ts), so it stays when another node goes.
  */
-export function withSwarmFaults(s: Scenario, seed: number, nodes: number): { scenario: Scenario; mix: FaultMix } {
+export function withSwarmFaults(s: Scenario, seed: number, topology: Topology): { scenario: Scenario; mix: FaultMix } {
   const rng = createRng(seed).fork('swarm');
   const pick = (lo: number, hi: number) => lo + rng.next() * (hi - lo);
   const healAt = Math.round(pick(10, 30)) * SECOND;
@@ -26,7 +31,7 @@ export function withSwarmFaults(s: Scenario, seed: number, nodes: number): { sce
     downtime: [500 * MS, Math.round(pick(1, 6)) * SECOND],
     spike: rng.next() < 0.5 ? { at: Math.round(pick(1, healAt / SECOND - 2)) * SECOND, latency: Math.round(pick(100, 1000)) * MS, for: Math.round(pick(1, 4)) * SECOND } : null,
     partition: rng.next() < 0.4 ? { at: Math.round(pick(1, healAt / SECOND - 3)) * SECOND } : null,
-    throttle: rng.next() < 0.4 ? { node: rng.int(nodes), bandwidth: Math.round(pick(50, 500)) * 1000 } : null,
+    throttle: rng.next() < 0.4 ? { node: throttled(rng, topology), bandwidth: Math.round(pick(50, 500)) * 1000 } : null,
     healAt,
   };
   const events: TimedAction[] = [...s.events, { at: SECOND, action: { churn: { rate: mix.churnRate, downtime: mix.downtime, until: healAt } } }];
@@ -39,4 +44,10 @@ export function withSwarmFaults(s: Scenario, seed: number, nodes: number): { sce
     scenario: { ...s, events, run: { ...s.run, convergeWithin: s.run.convergeWithin ?? 60 * SECOND } },
     mix,
   };
+}
+
+/** The node to throttle: the keyed picker's choice among all nodes, by their addresses. */
+function throttled(rng: Rng, t: Topology): number {
+  const nodeKeys = t.ids.map((_, i) => wordsKey(t.addrs.words, i * WORDS, WORDS));
+  return new KeyedPicker(Keyed.of(rng, 'throttle'), nodeKeys).pick(key(0), 0);
 }

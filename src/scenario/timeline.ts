@@ -1,8 +1,11 @@
+import { KeyedPicker } from '../core/keyed-pick.js';
+import { Keyed, subKey, type Key } from '../core/keyed.js';
 import type { Rng } from '../core/rng.js';
 import { formatMicros, type Micros } from '../core/units.js';
 import type { Traffic } from '../check/series.js';
 import type { LinkModel } from '../net/links.js';
 import type { World } from '../sim/world.js';
+import { eventKeys } from './event-keys.js';
 import { resolveRef } from './loader.js';
 import type { Action, LinkChange, NodeRef, Scenario } from './schema.js';
 
@@ -10,8 +13,11 @@ const CHURN_START = 1;
 const CHURN_NEXT = 2;
 
 /**
- * Applies the scenario's timed actions and faults to the world. Every random choice (random nodes, churn gaps and
- * downtimes) comes from the scenario's own stream; timed follow-ups (spike reverts, churn) are events, not closures.
+ * Applies the scenario's timed actions and faults to the world; timed follow-ups (spike reverts, churn) are events,
+ * not closures. Every random choice is keyed (src/core/keyed.ts) by the event it belongs to (eventKeys: its content,
+ * not its place in the list): an upload's chunk addresses by (event, index), a "random" node by (event, reference
+ * or chunk index) through a KeyedPicker over the nodes' address keys, a churn round's gap, downtime and victim by
+ * (churn event, round). So removing an event or a node leaves the other events' draws as they were.
  */
 export class Timeline {
   readonly uploaded: number[] = [];
@@ -27,6 +33,13 @@ export class Timeline {
   private readonly kAction: number;
   private readonly kChurn: number;
   private readonly kRevert: number;
+  /** each event's key, by index into s.events */
+  private readonly keys: Key[];
+  private readonly picks: Keyed;
+  private readonly churnDraws: Keyed;
+  private picker: KeyedPicker | undefined;
+  /** the churn processes started so far: their event's key and the next round's number */
+  private readonly chains: { key: Key; round: number }[] = [];
   private churnUntil: Micros = 0;
   private churnRate = 0;
   private churnDown: [Micros, Micros] = [0, 0];
@@ -40,58 +53,64 @@ export class Timeline {
   constructor(
     private readonly world: World,
     private readonly s: Scenario,
-    private readonly rng: Rng,
+    rng: Rng,
     private readonly traffic: Traffic,
   ) {
+    this.keys = eventKeys(s.events, world.topology);
+    this.picks = Keyed.of(rng, 'pick');
+    this.churnDraws = Keyed.of(rng, 'churn');
     this.kAction = world.register('action', (i) => this.apply(i));
-    this.kChurn = world.register('churn', (what, node) => this.churn(what, node));
+    this.kChurn = world.register('churn', (what, arg) => this.churn(what, arg));
     this.kRevert = world.register('revert', (id) => this.revert(id));
     s.events.forEach((e, i) => world.engine.at(e.at, this.kAction, i));
   }
 
   apply(index: number): void {
     const a: Action = this.s.events[index]!.action;
+    const k = this.keys[index]!;
     const w = this.world;
     w.lastActive = w.now;
     this.traffic.action(this.describe(a), w.now);
     if (!('upload' in a)) this.lastFault = w.now;
     if ('upload' in a) {
-      const fixed = this.node(a.upload.node, true);
+      const r = resolveRef(a.upload.node, w.topology);
+      const fixed = typeof r === 'number' ? r : undefined;
       let lost = 0;
-      for (const c of w.newChunks(a.upload.chunks)) {
-        const node = fixed ?? this.upNode();
+      w.newChunks(k, a.upload.chunks).forEach((c, i) => {
+        const node = fixed ?? this.pick(k, i, true);
         this.uploaded.push(c);
         if (node !== undefined && w.up[node]) w.upload(node, c);
         else lost++;
-      }
+      });
       if (lost > 0) this.notUploaded.push(`${lost} of the ${a.upload.chunks} chunks of events[${index}] (at ${formatMicros(w.now)}) were not uploaded: ${fixed === undefined ? 'no node was up' : `node ${fixed} was down`}`);
-    } else if ('connect' in a) w.connect(this.node(a.connect.a)!, this.node(a.connect.b)!);
-    else if ('disconnect' in a) w.disconnect(this.node(a.disconnect.a)!, this.node(a.disconnect.b)!);
-    else if ('stop' in a) this.stop(this.node(a.stop.node)!);
-    else if ('start' in a) this.start(this.node(a.start.node)!);
+    } else if ('connect' in a) w.connect(this.node(a.connect.a, k, 0), this.node(a.connect.b, k, 1));
+    else if ('disconnect' in a) w.disconnect(this.node(a.disconnect.a, k, 0), this.node(a.disconnect.b, k, 1));
+    else if ('stop' in a) this.stop(this.node(a.stop.node, k, 0));
+    else if ('start' in a) this.start(this.node(a.start.node, k, 0));
     else if ('pause' in a) {
-      const n = this.node(a.pause.node)!;
+      const n = this.node(a.pause.node, k, 0);
       this.paused.add(n);
       w.pause(n);
     } else if ('resume' in a) {
-      const n = this.node(a.resume.node)!;
+      const n = this.node(a.resume.node, k, 0);
       this.paused.delete(n);
       w.resume(n);
     } else if ('remove' in a) {
-      const node = this.node(a.remove.node)!;
+      const node = this.node(a.remove.node, k, 0);
       for (const [from, to] of a.remove.chunks) {
         for (let i = from; i < to && i < this.uploaded.length; i++) {
           if (w.removeChunk(node, this.uploaded[i]!) && a.remove.restore) this.restore?.(node, this.uploaded[i]!);
         }
       }
-    } else if ('links' in a) this.changeLinks(a.links);
-    else if ('partition' in a) this.partition(a.partition);
+    } else if ('links' in a) this.changeLinks(a.links, k);
+    else if ('partition' in a) this.partition(a.partition, k);
     else if ('heal' in a) this.heal();
     else {
       this.churnRate = a.churn.rate;
       this.churnDown = a.churn.downtime;
       this.churnUntil = a.churn.until;
-      this.scheduleChurn();
+      this.chains.push({ key: k, round: 0 });
+      this.scheduleChurn(this.chains.length - 1);
     }
   }
 
@@ -112,11 +131,11 @@ export class Timeline {
    * or a spike ends: so overlapping spikes each undo only their own part. A change of a pair or of a node's links
    * applies on top of that link's model at that point of the replay. A heal clears the list.
    */
-  private changeLinks(c: LinkChange): void {
+  private changeLinks(c: LinkChange, k: Key): void {
     const w = this.world;
     let pairs: [number, number][] | null = null;
-    if (c.a !== undefined && c.b !== undefined) pairs = [[this.node(c.a)!, this.node(c.b)!]];
-    else if (c.node !== undefined) pairs = w.wantedPairs(this.node(c.node)!);
+    if (c.a !== undefined && c.b !== undefined) pairs = [[this.node(c.a, k, 0), this.node(c.b, k, 1)]];
+    else if (c.node !== undefined) pairs = w.wantedPairs(this.node(c.node, k, 0));
     const op: LinkOp = { id: this.nextOp++, pairs, change: c };
     this.linkOps.push(op);
     if (pairs) for (const [a, b] of pairs) this.touched.set(`${a}-${b}`, [a, b]);
@@ -153,11 +172,14 @@ export class Timeline {
 
   // --- partition and heal ----------------------------------------------------------------------------------
 
-  private partition(p: { groups: NodeRef[][] } | { halves: true }): void {
+  private partition(p: { groups: NodeRef[][] } | { halves: true }, k: Key): void {
     const w = this.world;
     const group = new Int32Array(w.nodes.length).fill(-1);
     if ('halves' in p) for (let i = 0; i < group.length; i++) group[i] = w.topology.addrs.head(i) >>> 31;
-    else p.groups.forEach((g, gi) => g.forEach((r) => (group[this.node(r)!] = gi)));
+    else {
+      let slot = 0;
+      p.groups.forEach((g, gi) => g.forEach((r) => (group[this.node(r, k, slot++)] = gi)));
+    }
     for (const [a, b] of w.wantedPairs()) {
       if (group[a] === -1 || group[b] === -1 || group[a] === group[b]) continue;
       this.partitioned.push([a, b]);
@@ -180,15 +202,20 @@ export class Timeline {
 
   // --- churn ------------------------------------------------------------------------------------------------
 
-  private scheduleChurn(): void {
-    const gap = Math.max(1, Math.round((-Math.log(1 - this.rng.next()) / this.churnRate) * 1e6));
+  /** The gap before churn `chain`'s next round: exponential, drawn for (the churn event, that round). */
+  private scheduleChurn(chain: number): void {
+    const c = this.chains[chain]!;
+    const u = this.churnDraws.unit(subKey(c.key, c.round), 0);
+    const gap = Math.max(1, Math.round((-Math.log(1 - u) / this.churnRate) * 1e6));
     const at = this.world.now + gap;
-    if (at < this.churnUntil) this.world.engine.at(at, this.kChurn, CHURN_NEXT, 0);
+    if (at < this.churnUntil) this.world.engine.at(at, this.kChurn, CHURN_NEXT, chain);
   }
 
-  private churn(what: number, node: number): void {
+  /** CHURN_START: `arg` (a node) starts again; CHURN_NEXT: a round of churn `arg` stops a node. */
+  private churn(what: number, arg: number): void {
     const w = this.world;
     if (what === CHURN_START) {
+      const node = arg;
       if (!this.stopped.has(node)) return; // healed meanwhile
       w.lastActive = w.now;
       this.lastFault = w.now;
@@ -197,37 +224,36 @@ export class Timeline {
       return;
     }
     if (what === CHURN_NEXT && w.now < this.churnUntil) {
-      const n = this.upNode();
+      const c = this.chains[arg]!;
+      const round = subKey(c.key, c.round++);
+      const n = this.pick(round, 0, true);
       if (n !== undefined) {
         w.lastActive = w.now;
         this.lastFault = w.now;
         this.traffic.action(`churn stop node=${n} @${formatMicros(w.now)}`, w.now);
         this.stop(n);
         const [lo, hi] = this.churnDown;
-        w.engine.after(lo + Math.floor(this.rng.next() * (hi - lo + 1)), this.kChurn, CHURN_START, n);
+        w.engine.after(lo + this.churnDraws.int(round, 1, hi - lo + 1), this.kChurn, CHURN_START, n);
       }
-      this.scheduleChurn();
+      this.scheduleChurn(arg);
     }
   }
 
   // --- references -------------------------------------------------------------------------------------------
 
-  /** A node reference; "random" draws a node (an up one where `perItem` leaves it to the caller). */
-  private node(ref: NodeRef, perItem = false): number | undefined {
+  /** A node reference of event `k`; "random" picks any node, keyed by (k, the reference's slot in the event). */
+  private node(ref: NodeRef, k: Key, slot: number): number {
     const r = resolveRef(ref, this.world.topology);
     if (typeof r === 'number') return r;
     if (r !== undefined) throw new Error(`assertion failed: unresolved node reference ${String(ref)}`);
-    return perItem ? undefined : this.rng.int(this.world.nodes.length);
+    return this.pick(k, slot, false)!;
   }
 
-  private upNode(): number | undefined {
-    const up = this.world.up;
-    for (let tries = 0; tries < 64; tries++) {
-      const n = this.rng.int(up.length);
-      if (up[n]) return n;
-    }
-    const all = up.flatMap((u, i) => (u ? [i] : []));
-    return all.length === 0 ? undefined : all[this.rng.int(all.length)];
+  /** The node the keyed picker gives for (k, ordinal): among the up nodes, or among all; undefined if none is up. */
+  private pick(k: Key, ordinal: number, upOnly: boolean): number | undefined {
+    this.picker ??= new KeyedPicker(this.picks, this.world.nodeKeys);
+    const n = this.picker.pick(k, ordinal, upOnly ? this.world.up : undefined);
+    return n < 0 ? undefined : n;
   }
 
   private describe(a: Action): string {

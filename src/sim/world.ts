@@ -1,14 +1,15 @@
 import { Int32Arena } from '../core/arena.js';
 import { Engine } from '../core/engine.js';
+import { Keyed, subKey, wordsKey, type Key } from '../core/keyed.js';
 import type { Rng } from '../core/rng.js';
 import type { Micros } from '../core/units.js';
-import { Channels, transit, type LinkModel } from '../net/links.js';
+import { Channels, LatencyDraws, transit, type LinkDraws, type LinkModel } from '../net/links.js';
 import type { Env, Timed } from '../protocol/env.js';
 import { MsgType, wireSize, type Message } from '../protocol/messages.js';
 import { SyncNode } from '../protocol/node.js';
 import type { Peer } from '../protocol/peer.js';
 import type { ProtocolOptions } from '../protocol/options.js';
-import { AddressTable, po16, po256 } from '../topology/address.js';
+import { AddressTable, WORDS, po16, po256 } from '../topology/address.js';
 import type { Topology } from '../topology/topology.js';
 import type { WorldObserver } from './observer.js';
 
@@ -34,6 +35,8 @@ class Conn extends Channels {
     readonly epoch: number,
     readonly po: number,
     readonly po256: number,
+    /** the pair's latency draws (kept across its connections) */
+    readonly draws: LinkDraws,
   ) {
     super();
   }
@@ -41,7 +44,9 @@ class Conn extends Channels {
 
 /**
  * The simulated network: nodes built from a topology, connections over simulated links, the clock, and the
- * observable facts (uploads, stores, arrivals, messages, drops) handed to observers.
+ * observable facts (uploads, stores, arrivals, messages, drops) handed to observers. Its draws are keyed
+ * (src/core/keyed.ts): a chunk's address by the key its caller gives, a message's latency by the addresses of its
+ * link and its ordinal there, a node's request ids by the node's address.
  */
 export class World {
   readonly engine = new Engine();
@@ -64,8 +69,10 @@ export class World {
   private readonly linkModels = new Map<number, LinkModel>();
   /** virtual time of the last event that did something (cancelled timers that fire later do nothing) */
   lastActive: Micros = 0;
-  private readonly netRng: Rng;
-  private readonly chunkRng: Rng;
+  /** each node's key: a hash of its overlay address (what every draw for the node is keyed by, never its index) */
+  readonly nodeKeys: readonly Key[];
+  private readonly latency: LatencyDraws;
+  private readonly chunkDraws: Keyed;
   private readonly K_DELIVER: number;
   private readonly K_TIMER: number;
   private readonly K_REDIAL: number;
@@ -80,8 +87,10 @@ export class World {
     this.defaultModel = opts.links;
     this.paused = new Array<boolean>(n).fill(false);
     this.held = Array.from({ length: n }, () => []);
-    this.netRng = rng.fork('net');
-    this.chunkRng = rng.fork('chunks');
+    this.nodeKeys = Array.from({ length: n }, (_, i) => wordsKey(topology.addrs.words, i * WORDS, WORDS));
+    this.latency = new LatencyDraws(Keyed.of(rng, 'latency'), this.nodeKeys);
+    this.chunkDraws = Keyed.of(rng, 'chunks');
+    const ruids = Keyed.of(rng, 'ruid');
     const e = this.engine;
     // c = epoch * 8 + message type, so the fingerprint sees what kind of message each delivery was
     this.K_DELIVER = e.register('deliver', (from, to, c, msg) => this.deliver(from, to, Math.floor(c / 8), msg as Message));
@@ -92,7 +101,7 @@ export class World {
     for (let i = 0; i < n; i++) {
       const env = this.envFor(i);
       const observer = { stored: (node: number, c: number) => this.emit('stored', node, c), removed: (node: number, c: number) => this.emit('removed', node, c) };
-      this.nodes.push(new SyncNode(i, topology.addrs.head(i), this.chunkHeads, opts.protocol, env, rng.fork(`node:${i}`), observer, opts.trackNeedData ?? false));
+      this.nodes.push(new SyncNode(i, topology.addrs.head(i), this.chunkHeads, opts.protocol, env, ruids.sequence(this.nodeKeys[i]!), observer, opts.trackNeedData ?? false));
     }
     for (const [a, b] of topology.conns) this.wanted.add(this.key(a, b));
   }
@@ -150,19 +159,17 @@ export class World {
 
   // --- chunks ------------------------------------------------------------------------------------------
 
-  /** Makes `count` new chunks with uniformly random addresses; returns their ids. */
-  newChunks(count: number): number[] {
+  /**
+   * Makes `count` new chunks with uniformly random addresses; returns their ids. Chunk i's address is keyed by
+   * (`batch`, i): the same batch key gives the same addresses in any run of this seed, whatever else it uploads.
+   */
+  newChunks(batch: Key, count: number): number[] {
     const ids: number[] = [];
-    const bytes = new Uint8Array(32);
+    const words = new Uint32Array(WORDS);
     for (let i = 0; i < count; i++) {
-      for (let k = 0; k < 32; k += 4) {
-        const w = this.chunkRng.u32();
-        bytes[k] = w >>> 24;
-        bytes[k + 1] = (w >>> 16) & 255;
-        bytes[k + 2] = (w >>> 8) & 255;
-        bytes[k + 3] = w & 255;
-      }
-      const id = this.chunks.add(bytes);
+      const k = subKey(batch, i);
+      for (let w = 0; w < WORDS; w++) words[w] = this.chunkDraws.u32(k, w);
+      const id = this.chunks.addWords(words, 0);
       if (id >= this.chunkHeads.heads.length) this.growHeads();
       this.chunkHeads.heads[id] = this.chunks.head(id);
       ids.push(id);
@@ -275,12 +282,17 @@ export class World {
     if (this.conns.has(key)) return;
     const [x, y] = a < b ? [a, b] : [b, a];
     const t = this.topology;
-    const conn = new Conn(x, y, ++this.epoch, po16(t.addrs.head(x), t.addrs.head(y)), po256(t.addrs, x, t.addrs, y));
+    const conn = new Conn(x, y, ++this.epoch, po16(t.addrs.head(x), t.addrs.head(y)), po256(t.addrs, x, t.addrs, y), this.latency.pair(key, x, y));
     this.conns.set(key, conn);
     this.byEpoch[conn.epoch] = conn;
     conn.peerAtA = this.nodes[x]!.connect(y, conn.po, conn.po256, conn.epoch, conn);
     conn.peerAtB = this.nodes[y]!.connect(x, conn.po, conn.po256, conn.epoch, conn);
     for (const o of this.observers) o.connected?.(x, y, this.now);
+  }
+
+  /** The latency drawn for message `ordinal` (from 0) sent over the link from `from` to `to` under `model`. */
+  latencyOf(from: number, to: number, ordinal: number, model: LinkModel): Micros {
+    return this.latency.latencyOf(from, to, ordinal, model);
   }
 
   private unlink(a: number, b: number, reason: string): boolean {
@@ -328,7 +340,7 @@ export class World {
     const bytes = wireSize(msg);
     // hot path: most runs set no per-pair link model, so skip the lookup while there is none
     const model = this.linkModels.size === 0 ? this.defaultModel : (this.linkModels.get(key) ?? this.defaultModel);
-    const at = transit(this.engine.now, bytes, conn, from === conn.a ? 0 : 1, model, this.netRng);
+    const at = transit(this.engine.now, bytes, conn, from === conn.a ? 0 : 1, model, conn.draws);
     for (const o of this.observers) o.sent?.(from, to, msg, bytes, this.now);
     this.engine.at(at, this.K_DELIVER, from, to, conn.epoch * 8 + msg.type, msg);
   }

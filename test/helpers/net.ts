@@ -3,6 +3,7 @@
  * make addresses and a topology, build a world, upload chunks, watch for duplicates and drops, and read
  * what a node holds. Everything is deterministic in the seed.
  */
+import { key } from '../../src/core/keyed.js';
 import { createRng, type Rng } from '../../src/core/rng.js';
 import { MS, type Micros } from '../../src/core/units.js';
 import { BINS } from '../../src/protocol/localstore.js';
@@ -92,9 +93,12 @@ export function makeWorld(topology: Topology, seed: string | number, setup: Worl
   );
 }
 
-/** `n` new random chunks uploaded at `node` (ModePutUpload); returns their ids in upload order. */
+/**
+ * `n` new random chunks uploaded at `node` (ModePutUpload); returns their ids in upload order. Their addresses are
+ * keyed by how many chunks the world made before them, so each call of a test gets its own.
+ */
 export function uploadChunks(world: World, node: number, n: number): number[] {
-  const chunks = world.newChunks(n);
+  const chunks = world.newChunks(key(world.chunks.length), n);
   for (const c of chunks) world.upload(node, c);
   return chunks;
 }

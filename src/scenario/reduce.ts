@@ -1,0 +1,64 @@
+import { withoutNode as topologyWithoutNode } from '../topology/remove.js';
+import type { Loaded } from './loader.js';
+import { resolveRef } from './loader.js';
+import type { Action, NodeRef, Scenario, TimedAction } from './schema.js';
+
+/**
+ * Smaller scenarios for shrinking a failing run: without one event, or without one node. Every draw of a run is keyed
+ * by what it is for (src/core/keyed.ts), so what remains draws exactly as before.
+ */
+
+/**
+ * The scenario without event `index`. Dropping an upload also takes its chunks out of the index space that `remove`
+ * ranges count in (chunks in upload order: events by time, ties in file order), so later ranges name the same chunks.
+ */
+export function withoutEvent(s: Scenario, index: number): Scenario {
+  const gone = s.events[index];
+  if (gone === undefined) throw new Error(`assertion failed: no event ${index} among ${s.events.length}`);
+  let events = s.events.filter((_, i) => i !== index);
+  if ('upload' in gone.action) {
+    const order = s.events.map((e, i) => ({ e, i })).sort((x, y) => x.e.at - y.e.at || x.i - y.i);
+    let start = 0;
+    for (const { e, i } of order) {
+      if (i === index) break;
+      if ('upload' in e.action) start += e.action.upload.chunks;
+    }
+    const end = start + gone.action.upload.chunks;
+    const at = (c: number): number => (c < start ? c : c < end ? start : c - (end - start));
+    events = events.map((e) => ('remove' in e.action ? { at: e.at, action: { remove: { ...e.action.remove, chunks: e.action.remove.chunks.map(([f, t]): [number, number] => [at(f), at(t)]) } } } : e));
+  }
+  return { ...s, events };
+}
+
+/**
+ * The loaded scenario without node `node`: the topology without it (later indexes move down by one), index
+ * references renumbered to the same nodes, and every event that names the node dropped (with withoutEvent, so
+ * `remove` ranges follow), except a partition, whose group just loses it. Id-prefix references stay as written
+ * (a prefix unique among all nodes is unique among fewer); "random" stays "random".
+ */
+export function withoutNode(loaded: Loaded, node: number): Loaded {
+  const { scenario, topology } = loaded;
+  const names = (ref: NodeRef): boolean => resolveRef(ref, topology) === node;
+  const renumber = (ref: NodeRef): NodeRef => (typeof ref === 'number' && ref > node ? ref - 1 : ref);
+  let s = scenario;
+  for (let i = s.events.length - 1; i >= 0; i--) if (refsOf(s.events[i]!.action).some(names) && !('partition' in s.events[i]!.action)) s = withoutEvent(s, i);
+  const events = s.events.map((e): TimedAction => ({ at: e.at, action: mapRefs(e.action, (r) => (names(r) ? undefined : renumber(r))) }));
+  return { scenario: { ...s, events }, topology: topologyWithoutNode(topology, node) };
+}
+
+/** Every node reference of an action. */
+function refsOf(a: Action): NodeRef[] {
+  const body = Object.values(a)[0] as Record<string, unknown>;
+  const refs = ['node', 'a', 'b'].flatMap((k) => (k in body ? [body[k] as NodeRef] : []));
+  if ('partition' in a && 'groups' in a.partition) refs.push(...a.partition.groups.flat());
+  return refs;
+}
+
+/** The action with every node reference mapped (undefined: a partition group member is dropped). */
+function mapRefs(a: Action, f: (ref: NodeRef) => NodeRef | undefined): Action {
+  const [verb, body] = Object.entries(a)[0] as [string, Record<string, unknown>];
+  const out: Record<string, unknown> = { ...body };
+  for (const k of ['node', 'a', 'b']) if (k in out) out[k] = f(out[k] as NodeRef);
+  if ('partition' in a && 'groups' in a.partition) out.groups = a.partition.groups.map((g) => g.flatMap((r) => f(r) ?? []));
+  return { [verb]: out } as Action;
+}
