@@ -8,7 +8,7 @@ import * as assert from 'uvu/assert';
 import { existsSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { MsgType, type Message } from '../src/protocol/messages.js';
+import { MsgType, type Message } from '../src/protocol/stream/messages.js';
 import { withMutant } from '../src/scenario/mutants.js';
 import { loadScenario } from '../src/scenario/loader.js';
 import { runScenario, type RunOutcome } from '../src/scenario/runner.js';

@@ -9,12 +9,12 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Discipline } from '../src/check/discipline.js';
 import { MS } from '../src/core/units.js';
-import { LIVE, MsgType, type GetRange, type OfferedHashes } from '../src/protocol/messages.js';
+import { LIVE, MsgType, type GetRange, type OfferedHashes } from '../src/protocol/stream/messages.js';
 import { loadScenario } from '../src/scenario/loader.js';
 import { unmutated, withMutant } from '../src/scenario/mutants.js';
 import { runScenario } from '../src/scenario/runner.js';
 import type { World } from '../src/sim/world.js';
-import { chunkPO, makeWorld, star, topologyOf } from './helpers/net.js';
+import { chunkPO, makeWorld, star, streamWorld, topologyOf } from './helpers/net.js';
 
 /** A 32-byte address whose first two bytes are given and the rest zero. */
 function addr(first: number, second = 0): Uint8Array {
@@ -236,7 +236,7 @@ test('a disconnect by the scenario or by a node stop is not a drop', () => {
 
 test("a protocol Break (a WantedHashes for an offer the hub never made) is a drop naming both nodes and the reason", () => {
   const { world, d } = starOfFour();
-  world.nodes[0]!.receive(3, { type: MsgType.WantedHashes, ruid: 99, bits: new Uint8Array(1) });
+  streamWorld(world).nodes[0]!.receive(3, { type: MsgType.WantedHashes, ruid: 99, bits: new Uint8Array(1) });
   assert.not.ok(world.isLinked(0, 3), 'the hub dropped leaf 3');
   assert.equal(d.breaches.map((b) => [b.kind, b.node, b.detail]), [['drop', 0, 'nodes 0 and 3 dropped: WantedHashes: ruid not found']]);
 });

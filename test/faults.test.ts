@@ -11,7 +11,7 @@ import { fileURLToPath } from 'node:url';
 import { Traffic } from '../src/check/series.js';
 import { createRng } from '../src/core/rng.js';
 import { MS, SECOND, type Micros } from '../src/core/units.js';
-import { MsgType } from '../src/protocol/messages.js';
+import { MsgType } from '../src/protocol/stream/messages.js';
 import { loadScenario } from '../src/scenario/loader.js';
 import { runScenario } from '../src/scenario/runner.js';
 import { parseScenario, type Scenario } from '../src/scenario/schema.js';
@@ -19,6 +19,8 @@ import { withSwarmFaults } from '../src/scenario/swarm.js';
 import { Timeline } from '../src/scenario/timeline.js';
 import type { WorldObserver } from '../src/sim/observer.js';
 import { World } from '../src/sim/world.js';
+import { streamProtocol } from '../src/protocol/stream/plugin.js';
+import { streamWorld, type StreamWorld } from './helpers/net.js';
 import { loadSnapshot } from '../src/topology/snapshot.js';
 import type { Topology } from '../src/topology/topology.js';
 
@@ -40,10 +42,10 @@ function scenario(events: unknown[], more: Record<string, unknown> = {}): Scenar
 }
 
 /** The world and timeline runScenario builds (same seed streams), with our observers on before anything starts. */
-function simulate(s: Scenario, topology: Topology, seed: number, ...observers: WorldObserver[]): World {
+function simulate(s: Scenario, topology: Topology, seed: number, ...observers: WorldObserver[]): StreamWorld {
   const rng = createRng(seed);
-  const trackNeedData = s.events.some((e) => 'remove' in e.action);
-  const world = new World(topology, { protocol: s.protocol, links: s.links, redialDelay: s.protocol.redialDelay ?? undefined, trackNeedData }, rng.fork('world'));
+  const removals = s.events.some((e) => 'remove' in e.action);
+  const world = new World(topology, { links: s.links, redialDelay: s.protocol.redialDelay ?? undefined, removals }, rng.fork('world'), streamProtocol(s.protocol));
   for (const o of observers) world.observe(o);
   new Timeline(world, s, rng.fork('scenario'), new Traffic());
   world.start();
@@ -301,7 +303,7 @@ test('a heal voids pending spike reverts: a pair spiked before the heal follows 
 test('churn events after a heal change nothing and do not move the start of the liveness bound', () => {
   const s = scenario([{ at: '1s', churn: { rate: '10/s', downtime: '2s', until: '11s' } }, { at: '4s', heal: {} }], { run: { convergeWithin: '60s' } });
   const rng = createRng(1);
-  const world = new World(net64, { protocol: s.protocol, links: s.links, redialDelay: s.protocol.redialDelay ?? undefined }, rng.fork('world'));
+  const world = new World(net64, { links: s.links, redialDelay: s.protocol.redialDelay ?? undefined }, rng.fork('world'), streamProtocol(s.protocol));
   const timeline = new Timeline(world, s, rng.fork('scenario'), new Traffic());
   world.start();
   world.runUntilQuiescent(60 * SECOND);
@@ -316,7 +318,7 @@ const removal = (restore: boolean) =>
 
 test('a removal with restore keeps the node among the expected holders: nothing brings the chunk back, so it is missing', () => {
   const o = removal(true);
-  assert.not.ok(o.world.nodes[1]!.store.has(o.uploaded[2]!));
+  assert.not.ok(streamWorld(o.world).nodes[1]!.store.has(o.uploaded[2]!));
   assert.equal(o.verdict.violations.map((v) => [v.kind, v.node, v.chunk]), [['missing', 1, o.uploaded[2]]]);
 });
 
@@ -351,9 +353,9 @@ test('pause holds every message to the node and resume dispatches them all at on
 test('heal resumes a paused node', () => {
   const world = simulate(scenario([{ at: '0s', upload: { node: 0, chunks: 10 } }, { at: '0s', pause: { node: 2 } }, { at: '2s', heal: {} }]), pivot6, 1);
   world.runUntil(1999 * MS);
-  assert.equal([world.paused[2], world.nodes[2]!.store.size], [true, 0]);
+  assert.equal([world.paused[2], world.nodes[2]!.storedCount], [true, 0]);
   world.runUntilQuiescent(60 * SECOND);
-  assert.equal([world.paused[2], world.nodes[2]!.store.size], [false, 10]);
+  assert.equal([world.paused[2], world.nodes[2]!.storedCount], [false, 10]);
 });
 
 // --- swarm testing ------------------------------------------------------------------------------------------

@@ -7,9 +7,9 @@ import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { createRng, shuffle } from '../src/core/rng.js';
 import { MS, SECOND } from '../src/core/units.js';
-import { BINS } from '../src/protocol/localstore.js';
-import { MsgType, type StreamInfoReq, type StreamInfoRes } from '../src/protocol/messages.js';
-import type { Mutant } from '../src/protocol/options.js';
+import { BINS } from '../src/protocol/stream/localstore.js';
+import { MsgType, type StreamInfoReq, type StreamInfoRes } from '../src/protocol/stream/messages.js';
+import type { Mutant } from '../src/protocol/stream/options.js';
 import { depthFromPOs } from '../src/topology/depth.js';
 import { binCursors, cursorsFor, makeWorld, nodePO, pair, randomTopology, uploadChunks } from './helpers/net.js';
 
@@ -84,7 +84,7 @@ function cursorsExchangeRace(seed: number, mutants: Mutant[] = []): string | und
   world.observe({
     sent: (from, to, msg) => {
       if (from !== PIVOT || to !== OTHER || msg.type !== MsgType.StreamInfoReq) return;
-      unanswered.push(msg);
+      unanswered.push(msg as StreamInfoReq);
       requests++;
     },
   });

@@ -14,12 +14,12 @@ import { createRng } from '../src/core/rng.js';
 import { SECOND } from '../src/core/units.js';
 import { loadScenario } from '../src/scenario/loader.js';
 import { runScenario, type RunOutcome } from '../src/scenario/runner.js';
-import { World } from '../src/sim/world.js';
+import type { StreamWorld as World } from './helpers/net.js';
 import { WORDS, po256 } from '../src/topology/address.js';
 import { depthFromPOs } from '../src/topology/depth.js';
 import { loadSnapshot } from '../src/topology/snapshot.js';
 import { adjacency } from '../src/topology/topology.js';
-import { chunkPO256, holds, makeWorld, uploadChunks, watchDrops } from './helpers/net.js';
+import { chunkPO256, holds, makeWorld, streamWorld, uploadChunks, watchDrops } from './helpers/net.js';
 
 const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
 const SNAPSHOT = join(ROOT, '..', 'shared', 'snapshots', 'swarm-stream', 'snapshot_16.json');
@@ -154,7 +154,7 @@ if (!existsSync(SNAPSHOT)) {
 
   test('on the shipped global-sync-16x32 the Go oracle expects exactly these pairs that no sync serves, all outside the AoR', () => {
     const run = shippedRun();
-    const world = run.world;
+    const world = streamWorld(run.world);
     const adj = adjacency(world.topology);
     const depths = world.nodes.map((_, n) => liveDepth(world, n, adj[n]!));
     const pairs = goOracleUnreached(world, run.uploaded);

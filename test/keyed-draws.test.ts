@@ -19,6 +19,8 @@ import { withoutEvent, withoutNode } from '../src/scenario/reduce.js';
 import { runScenario } from '../src/scenario/runner.js';
 import { parseScenario } from '../src/scenario/schema.js';
 import { World } from '../src/sim/world.js';
+import { streamProtocol } from '../src/protocol/stream/plugin.js';
+import type { StreamWorld } from './helpers/net.js';
 import { loadSnapshot } from '../src/topology/snapshot.js';
 
 function repoRoot(): string {
@@ -175,10 +177,10 @@ test('the k-th message on a link draws the same latency without node 0, for ever
 
 test('every remaining node draws the same request ids without node 0', () => {
   // worlds as the runner builds them, before anything ran: a node's later ids depend on its own history
-  const fresh = (l: Loaded) => new World(l.topology, { protocol: l.scenario.protocol, links: l.scenario.links, redialDelay: undefined }, createRng(1).fork('world'));
+  const fresh = (l: Loaded): StreamWorld => new World(l.topology, { links: l.scenario.links, redialDelay: undefined }, createRng(1).fork('world'), streamProtocol(l.scenario.protocol));
   const before = fresh(full);
   const after = fresh(removed.loaded);
-  const ids = (w: World, n: number) => Array.from({ length: 5 }, () => w.nodes[n]!.rng.u32());
+  const ids = (w: StreamWorld, n: number) => Array.from({ length: 5 }, () => w.nodes[n]!.rng.u32());
   for (let i = 1; i < net16.ids.length; i++) assert.equal(ids(after, i - 1), ids(before, i), net16.ids[i]);
   assert.is.not(ids(before, 1)[0], ids(before, 2)[0], 'nodes draw their own');
 });

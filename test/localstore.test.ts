@@ -1,6 +1,6 @@
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { Localstore, BINS, type ChunkHeads, type StoreObserver } from '../src/protocol/localstore.js';
+import { Localstore, BINS, type ChunkHeads, type StoreObserver } from '../src/protocol/stream/localstore.js';
 
 const NODE_HEAD = 0x00000000;
 

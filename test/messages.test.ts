@@ -1,6 +1,6 @@
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { CHUNK_BYTES, HASH_BYTES, LIVE, MSG_NAMES, MsgType, decodeWants, encodeWants, wireSize, type Message } from '../src/protocol/messages.js';
+import { CHUNK_BYTES, HASH_BYTES, LIVE, MSG_NAMES, MsgType, decodeWants, encodeWants, wireSize, type Message } from '../src/protocol/stream/messages.js';
 
 const wantAll = (): boolean => true;
 

@@ -11,8 +11,8 @@ import * as assert from 'uvu/assert';
 import type { Verdict } from '../src/check/verdict.js';
 import { SECOND } from '../src/core/units.js';
 import { textKey } from '../src/core/keyed.js';
-import { LIVE, MsgType } from '../src/protocol/messages.js';
-import type { Mutant, ProtocolVersion } from '../src/protocol/options.js';
+import { LIVE, MsgType, type Message } from '../src/protocol/stream/messages.js';
+import type { Mutant, ProtocolVersion } from '../src/protocol/stream/options.js';
 import { loadScenario } from '../src/scenario/loader.js';
 import { runScenario } from '../src/scenario/runner.js';
 import { chunkPO, makeWorld, pair, randomTopology } from './helpers/net.js';
@@ -31,7 +31,8 @@ function secondLiveRange(version: ProtocolVersion, mutants: Mutant[] = []): { ge
   let getRanges = 0;
   let offers = 0;
   world.observe({
-    sent: (from, _to, m) => {
+    sent: (from, _to, wire) => {
+      const m = wire as Message;
       if (from === CLIENT && m.type === MsgType.GetRange && m.bin === 0) getRanges++;
       if (from === SERVER && m.type === MsgType.OfferedHashes && m.hashes.length > 0) offers++;
     },

@@ -7,7 +7,7 @@ import { runScenario } from '../src/scenario/runner.js';
 import { withMutant } from '../src/scenario/mutants.js';
 import { loadScenario } from '../src/scenario/loader.js';
 import { loadSnapshot } from '../src/topology/snapshot.js';
-import { MsgType, type Message } from '../src/protocol/messages.js';
+import { MsgType, type Message } from '../src/protocol/stream/messages.js';
 
 const ROOT = fileURLToPath(new URL('../../', import.meta.url));
 const net16 = loadSnapshot(join(ROOT, 'snapshots/generated-16.json'));
@@ -16,7 +16,7 @@ const net16 = loadSnapshot(join(ROOT, 'snapshots/generated-16.json'));
 function wire(protocol: Record<string, unknown>, events: unknown[]) {
   const s = parseScenario({ pullsim: 1, topology: { snapshot: 'in-memory' }, protocol, events, expect: { maxDuplicates: 1_000_000 } }, 'mem.json', 'options');
   const sent: Message[] = [];
-  const o = runScenario(s, net16, { seed: 1, observers: [{ sent: (_f, _t, m) => void sent.push(m) }] });
+  const o = runScenario(s, net16, { seed: 1, observers: [{ sent: (_f, _t, m) => void sent.push(m as Message) }] });
   const of = <T extends Message['type']>(t: T) => sent.filter((m): m is Extract<Message, { type: T }> => m.type === t);
   return { o, of };
 }

@@ -1,6 +1,6 @@
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { subscriptionsDiff, syncBins, wantsBin } from '../src/protocol/subscriptions.js';
+import { subscriptionsDiff, syncBins, wantsBin } from '../src/protocol/stream/subscriptions.js';
 
 /** Bins s..e inclusive. */
 const bins = (s: number, e: number): number[] => Array.from({ length: e - s + 1 }, (_, i) => s + i);

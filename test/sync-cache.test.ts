@@ -8,9 +8,9 @@
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { MS, SECOND } from '../src/core/units.js';
-import { MSG_NAMES, MsgType } from '../src/protocol/messages.js';
-import type { LatentDefect } from '../src/protocol/options.js';
-import type { World } from '../src/sim/world.js';
+import { MSG_NAMES, MsgType, type Message } from '../src/protocol/stream/messages.js';
+import type { LatentDefect } from '../src/protocol/stream/options.js';
+import type { StreamWorld as World } from './helpers/net.js';
 import { holds, makeWorld, randomTopology, runUntil, uploadChunks, watchDrops, type Conns } from './helpers/net.js';
 
 const CHUNK_NOT_FOUND = 'get provider: chunk not found';
@@ -23,7 +23,8 @@ function world(seed: string, conns: Conns, latentDefects: LatentDefect[]): World
 function runUntilSent(w: World, server: number, client: number, type: typeof MsgType.OfferedHashes | typeof MsgType.ChunkDelivery, chunk: number): void {
   let sent = false;
   w.observe({
-    sent: (from, to, m) => {
+    sent: (from, to, wire) => {
+      const m = wire as Message;
       if (from !== server || to !== client || m.type !== type) return;
       if ((m.type === MsgType.OfferedHashes ? m.hashes : m.chunks).includes(chunk)) sent = true;
     },

@@ -1,5 +1,5 @@
 import type { Micros } from '../core/units.js';
-import { LIVE, MsgType, type Message } from '../protocol/messages.js';
+import { LIVE, MsgType, type Message } from '../protocol/stream/messages.js';
 import { po16, po256 } from '../topology/address.js';
 import { depthFromBins } from '../topology/depth.js';
 import type { WorldObserver } from '../sim/observer.js';

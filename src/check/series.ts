@@ -1,5 +1,5 @@
 import type { Micros } from '../core/units.js';
-import { MSG_NAMES, type Message } from '../protocol/messages.js';
+import { MSG_NAMES, type Message } from '../protocol/stream/messages.js';
 import type { WorldObserver } from '../sim/observer.js';
 
 const MAX_BUCKETS = 400;

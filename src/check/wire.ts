@@ -1,5 +1,5 @@
 import type { Micros } from '../core/units.js';
-import { MsgType, type Message } from '../protocol/messages.js';
+import { MsgType, type Message } from '../protocol/stream/messages.js';
 import { WORDS, type AddressTable } from '../topology/address.js';
 import type { WorldObserver } from '../sim/observer.js';
 

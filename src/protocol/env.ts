@@ -1,5 +1,4 @@
 import type { Micros } from '../core/units.js';
-import type { Message } from './messages.js';
 
 /**
  * A record whose timer fires through the event queue; `token` tells a live timer from a cancelled one.
@@ -13,14 +12,14 @@ export interface Timed {
 /** Why a node dropped a peer (a Go handler returning Break). */
 export type DropReason = string;
 
-/** Everything non-deterministic a node may touch, and nothing more. */
-export interface Env {
+/** Everything non-deterministic a node may touch, and nothing more; `M` is its protocol's message. */
+export interface Env<M = unknown> {
   now(): Micros;
   /**
    * the network decides when (and whether) it arrives; `link` is the handle the network gave the
    * connection at connect (it spares a lookup of the connection per message)
    */
-  send(from: number, to: number, msg: Message, link?: unknown): void;
+  send(from: number, to: number, msg: M, link?: unknown): void;
   /** schedules `rec.fire(token, arg)` after `delay`; cancel by changing the record's token */
   after(delay: Micros, rec: Timed, token: number, arg?: number): void;
   /** schedules `rec.fire(token, arg)` at virtual time `time` (>= now): for timers whose delay varies */

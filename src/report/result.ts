@@ -1,7 +1,7 @@
 import { hashString } from '../core/fingerprint.js';
 import { upperBound } from '../core/sorted.js';
 import type { Micros } from '../core/units.js';
-import { MSG_NAMES } from '../protocol/messages.js';
+import { MSG_NAMES } from '../protocol/stream/messages.js';
 import type { RunOutcome } from '../scenario/runner.js';
 import type { Scenario } from '../scenario/schema.js';
 import type { Topology } from '../topology/topology.js';
@@ -148,7 +148,7 @@ export function buildResult(o: RunOutcome, file: string, hash: string, mutant?: 
       goOracleUnreached: v.chunks.reduce((a, c) => a + (c.goOracle ? c.goOracle.expected - c.goOracle.reached : 0), 0),
       wallMs: Math.round(o.wallMs),
     },
-    nodes: t.ids.map((id, i) => ({ index: i, id, depth: v.depths[i]!, up: w.up[i]!, stored: w.nodes[i]!.store.size })),
+    nodes: t.ids.map((id, i) => ({ index: i, id, depth: v.depths[i]!, up: w.up[i]!, stored: w.nodes[i]!.storedCount })),
     links: w.links().map(([a, b]): [string, string] => [t.ids[a]!, t.ids[b]!]),
     chunks,
     series: buildSeries(o),

@@ -1,7 +1,7 @@
 import { scaleLinear, scaleOrdinal } from 'd3-scale';
 import type { TopLevelSpec } from 'vega-lite';
 import { formatMicros, type Micros } from '../core/units.js';
-import { MSG_NAMES } from '../protocol/messages.js';
+import { MSG_NAMES } from '../protocol/stream/messages.js';
 import type { ResultJson } from './result.js';
 
 // The building blocks of the report's charts: palette, time axes, thinning, rule layers, curves. The charts

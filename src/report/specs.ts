@@ -1,7 +1,7 @@
 import { scaleLinear } from 'd3-scale';
 import type { TopLevelSpec } from 'vega-lite';
 import { formatMicros, type Micros } from '../core/units.js';
-import { MSG_NAMES } from '../protocol/messages.js';
+import { MSG_NAMES } from '../protocol/stream/messages.js';
 import type { SweepJson } from './sweep.js';
 import type { ResultJson } from './result.js';
 import { BAD, GOOD, HALF, INK, MAX_ROWS, PALETTE, WIDE, colours, curve, depthColour, inUnit, int, msgColour, rebucket, round, ruleLayers, runEnd, scenarioMarks, share, timeAxis, top, xTime, type Chart, type Obj, type Row, type TimeAxis } from './spec-kit.js';

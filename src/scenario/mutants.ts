@@ -1,5 +1,5 @@
 import { UsageError } from '../core/errors.js';
-import { LATENT_DEFECTS, MUTANTS, type LatentDefect, type Mutant } from '../protocol/options.js';
+import { LATENT_DEFECTS, MUTANTS, type LatentDefect, type Mutant } from '../protocol/stream/options.js';
 import type { Scenario } from './schema.js';
 
 /** Everything `--mutant` accepts: the re-introduced bugs, HEAD's latent defects, and the section-7 race. */

@@ -7,6 +7,7 @@ import type { CheckSummary } from '../check/summary.js';
 import { ThreadChecking } from '../check/thread.js';
 import type { Verdict } from '../check/verdict.js';
 import { World } from '../sim/world.js';
+import { streamProtocol } from '../protocol/stream/plugin.js';
 import type { WorldObserver } from '../sim/observer.js';
 import type { Topology } from '../topology/topology.js';
 import type { Scenario } from './schema.js';
@@ -61,8 +62,8 @@ export interface RunOutcome {
 export function runScenario(s: Scenario, topology: Topology, o: RunOptions): RunOutcome {
   const wall0 = o.wallClock?.() ?? 0;
   const rng = createRng(o.seed);
-  const trackNeedData = s.events.some((e) => 'remove' in e.action);
-  const world = new World(topology, { protocol: s.protocol, links: s.links, redialDelay: s.protocol.redialDelay ?? undefined, trackNeedData }, rng.fork('world'));
+  const removals = s.events.some((e) => 'remove' in e.action);
+  const world: World = new World(topology, { links: s.links, redialDelay: s.protocol.redialDelay ?? undefined, removals }, rng.fork('world'), streamProtocol(s.protocol));
   if (o.sink) world.engine.sink = o.sink;
   const params = { neighbourhoodSize: s.protocol.neighbourhoodSize, onlyWithinDepth: s.protocol.syncWithinDepthOnly, batchSize: s.protocol.batchSize };
   const details = o.details ?? true;

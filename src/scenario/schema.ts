@@ -1,6 +1,6 @@
 import { UsageError } from '../core/errors.js';
 import { formatMicros, parseBandwidth, parseDuration, type Micros } from '../core/units.js';
-import { LATENT_DEFECTS, MUTANTS, protocolDefaults, type LatentDefect, type Mutant, type ProtocolOptions } from '../protocol/options.js';
+import { LATENT_DEFECTS, MUTANTS, protocolDefaults, type LatentDefect, type Mutant, type ProtocolOptions } from '../protocol/stream/options.js';
 import type { Latency, LinkModel } from '../net/links.js';
 import type { Shape } from '../topology/shapes.js';
 import { bool, custom, fail, int, list, nullable, object, oneOf, optional, required, str, textual, variant, type Spec } from './spec.js';

@@ -1,5 +1,5 @@
 import type { Micros } from '../core/units.js';
-import type { Message } from '../protocol/messages.js';
+import type { WireMessage } from '../protocol/api.js';
 
 /**
  * What the world reports as it happens, for checkers, metrics and reports. Each observer sees facts from the
@@ -15,10 +15,13 @@ export interface WorldObserver {
    * message's chunks are all reported before the node handles it
    */
   arrived?(node: number, chunk: number, from: number, ruid: number, t: Micros, index: number): void;
-  sent?(from: number, to: number, msg: Message, bytes: number, t: Micros): void;
+  /** a message went on the wire (each protocol's checkers read their own messages' fields) */
+  sent?(from: number, to: number, msg: WireMessage, bytes: number, t: Micros): void;
   connected?(a: number, b: number, t: Micros): void;
   disconnected?(a: number, b: number, reason: string, t: Micros): void;
   nodeUp?(node: number, up: boolean, t: Micros): void;
+  /** a node announced a protocol state the checkers may verify (Bee: its storage radius) */
+  state?(node: number, name: string, value: number, cause: string, t: Micros): void;
   /** a scenario timeline action was applied */
   action?(label: string, t: Micros): void;
 }

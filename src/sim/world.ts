@@ -1,45 +1,25 @@
 import { Int32Arena } from '../core/arena.js';
 import { Engine } from '../core/engine.js';
-import { Keyed, subKey, wordsKey, type Key } from '../core/keyed.js';
+import { Keyed, wordsKey, type Key } from '../core/keyed.js';
 import type { Rng } from '../core/rng.js';
-import type { Micros } from '../core/units.js';
-import { Channels, LatencyDraws, transit, type LinkDraws, type LinkModel } from '../net/links.js';
+import { SECOND, type Micros } from '../core/units.js';
+import { LatencyDraws, transit, type LinkModel } from '../net/links.js';
+import type { Protocol, ProtocolNode, WireMessage } from '../protocol/api.js';
 import type { Env, Timed } from '../protocol/env.js';
-import { MsgType, wireSize, type Message } from '../protocol/messages.js';
-import { SyncNode } from '../protocol/node.js';
-import type { Peer } from '../protocol/peer.js';
-import type { ProtocolOptions } from '../protocol/options.js';
 import { AddressTable, WORDS, po16, po256 } from '../topology/address.js';
 import type { Topology } from '../topology/topology.js';
+import type { ChunkHeads } from '../protocol/chunks.js';
+import { ChunkTable } from './chunk-table.js';
+import { Connections, type Conn } from './connections.js';
+import { LinkModels } from './link-models.js';
 import type { WorldObserver } from './observer.js';
 
 export interface WorldOptions {
-  protocol: ProtocolOptions;
   links: LinkModel;
   /** hive redial after a drop; undefined = no redial */
   redialDelay: Micros | undefined;
-  /** keep the NeedData LRU (needed only when chunks can be removed) */
-  trackNeedData?: boolean;
-}
-
-/** A live connection: two FIFO channels and an epoch that tells its messages from an earlier connection's. */
-class Conn extends Channels {
-  /** false once unlinked (a node may still hold the handle while its handler finishes) */
-  live = true;
-  /** node a's record of b, and node b's of a: what a delivery hands the receiver */
-  peerAtA: Peer | undefined;
-  peerAtB: Peer | undefined;
-  constructor(
-    readonly a: number,
-    readonly b: number,
-    readonly epoch: number,
-    readonly po: number,
-    readonly po256: number,
-    /** the pair's latency draws (kept across its connections) */
-    readonly draws: LinkDraws,
-  ) {
-    super();
-  }
+  /** chunks can be removed in this run (a protocol may keep what only removals make matter) */
+  removals?: boolean;
 }
 
 /**
@@ -48,62 +28,74 @@ class Conn extends Channels {
  * (src/core/keyed.ts): a chunk's address by the key its caller gives, a message's latency by the addresses of its
  * link and its ordinal there, a node's request ids by the node's address.
  */
-export class World {
+export class World<M extends WireMessage = WireMessage, N extends ProtocolNode<M> = ProtocolNode<M>> {
   readonly engine = new Engine();
-  readonly nodes: SyncNode[] = [];
+  readonly nodes: N[] = [];
   readonly up: boolean[];
   readonly paused: boolean[];
-  readonly chunks = new AddressTable(1024);
+  private readonly chunkTable: ChunkTable;
   /** Int32 memory the stores and checkers keep their per-node tables in (they grow without ArrayBuffers) */
   readonly arena = new Int32Arena();
-  readonly chunkHeads = { heads: new Uint32Array(1024), arena: this.arena };
-  /** connections the topology (and scenario connects) want; redial restores these */
-  private readonly wanted = new Set<number>();
-  private readonly conns = new Map<number, Conn>();
-  /** the live connections by epoch (undefined once down): a delivery's lookup */
-  private readonly byEpoch: (Conn | undefined)[] = [undefined];
-  private readonly held: { from: number; to: number; epoch: number; msg: Message }[][];
+
+  private readonly conns: Connections;
+  private readonly held: { from: number; to: number; epoch: number; msg: M }[][];
   private readonly observers: WorldObserver[] = [];
-  private epoch = 0;
-  private defaultModel: LinkModel;
-  private readonly linkModels = new Map<number, LinkModel>();
+  private readonly models: LinkModels;
   /** virtual time of the last event that did something (cancelled timers that fire later do nothing) */
   lastActive: Micros = 0;
   /** each node's key: a hash of its overlay address (what every draw for the node is keyed by, never its index) */
   readonly nodeKeys: readonly Key[];
   private readonly latency: LatencyDraws;
-  private readonly chunkDraws: Keyed;
+
   private readonly K_DELIVER: number;
   private readonly K_TIMER: number;
   private readonly K_REDIAL: number;
+  private readonly K_PROBE: number;
+  /** quiescence by pending work: the run went quiet (a probe found every node idle) */
+  private quiet = false;
+  private idleAfter: Micros = 0;
+  /** a delivery's event argument is epoch * typeSlots + message type (the fingerprint sees each message's type) */
+  private readonly typeSlots: number;
+  /** messages sent and not yet delivered or discarded (quiescence by pending work needs it) */
+  private inFlight = 0;
 
   constructor(
     readonly topology: Topology,
     readonly opts: WorldOptions,
     rng: Rng,
+    readonly protocol: Protocol<M, N>,
   ) {
     const n = topology.ids.length;
     this.up = topology.up.slice();
-    this.defaultModel = opts.links;
+    this.models = new LinkModels(opts.links);
     this.paused = new Array<boolean>(n).fill(false);
     this.held = Array.from({ length: n }, () => []);
     this.nodeKeys = Array.from({ length: n }, (_, i) => wordsKey(topology.addrs.words, i * WORDS, WORDS));
     this.latency = new LatencyDraws(Keyed.of(rng, 'latency'), this.nodeKeys);
-    this.chunkDraws = Keyed.of(rng, 'chunks');
+    this.chunkTable = new ChunkTable(this.arena, Keyed.of(rng, 'chunks'));
     const ruids = Keyed.of(rng, 'ruid');
     const e = this.engine;
-    // c = epoch * 8 + message type, so the fingerprint sees what kind of message each delivery was
-    this.K_DELIVER = e.register('deliver', (from, to, c, msg) => this.deliver(from, to, Math.floor(c / 8), msg as Message));
+    this.typeSlots = protocol.messageNames.length <= 8 ? 8 : 16;
+    this.K_DELIVER = e.register('deliver', (from, to, c, msg) => this.deliver(from, to, Math.floor(c / this.typeSlots), msg as M));
     this.K_TIMER = e.register('timer', (_node, token, arg, rec) => {
       if ((rec as Timed).fire(token, arg)) this.lastActive = this.engine.now;
     });
     this.K_REDIAL = e.register('redial', (a, b) => this.redial(a, b));
+    // only a protocol that needs probes registers them (an event kind is part of every later kind's number)
+    this.K_PROBE = protocol.quiescence === 'pending' ? e.register('probe', () => this.probe()) : -1;
+    this.conns = new Connections(n);
+    const facts = {
+      stored: (node: number, c: number) => this.emit('stored', node, c),
+      removed: (node: number, c: number) => this.emit('removed', node, c),
+      state: (node: number, name: string, value: number, cause: string) => {
+        for (const o of this.observers) o.state?.(node, name, value, cause, this.now);
+      },
+    };
     for (let i = 0; i < n; i++) {
-      const env = this.envFor(i);
-      const observer = { stored: (node: number, c: number) => this.emit('stored', node, c), removed: (node: number, c: number) => this.emit('removed', node, c) };
-      this.nodes.push(new SyncNode(i, topology.addrs.head(i), this.chunkHeads, opts.protocol, env, ruids.sequence(this.nodeKeys[i]!), observer, opts.trackNeedData ?? false));
+      const setup = { id: i, head: topology.addrs.head(i), chunks: this.chunkTable.heads, env: this.envFor(i), draws: ruids.sequence(this.nodeKeys[i]!), facts, removals: opts.removals ?? false };
+      this.nodes.push(protocol.createNode(setup));
     }
-    for (const [a, b] of topology.conns) this.wanted.add(this.key(a, b));
+    for (const [a, b] of topology.conns) this.conns.wanted.add(this.key(a, b));
   }
 
   observe(o: WorldObserver): void {
@@ -119,18 +111,54 @@ export class World {
     return this.engine.register(name, handler);
   }
 
-  /** Brings up every wanted connection between up nodes, in topology order. */
+  /** Starts every up node's life, then brings up every wanted connection between up nodes, in topology order. */
   start(): void {
+    for (let i = 0; i < this.nodes.length; i++) if (this.up[i]) this.nodes[i]!.start();
     for (const [a, b] of this.topology.conns) if (this.up[a] && this.up[b]) this.link(a, b);
   }
 
   /**
-   * Runs until nothing is pending (the queue drained) or `maxTime`; true when quiescent. With `tick`, runs in
-   * slices of `every` events and calls it between them (slicing never changes the order of events).
+   * Runs until the network is quiescent or `maxTime`; true when quiescent. For most protocols quiescent means the
+   * queue drained; for one whose periodic timers never stop (Protocol.quiescence 'pending'), it means no up node has
+   * sync work pending and no message is on its way, from `notBefore` on (the scenario's last event), checked every
+   * `probeEvery` of virtual time. With `tick`, runs in slices of `every` events and calls it between them (slicing
+   * never changes the order of events).
    */
-  runUntilQuiescent(maxTime: Micros = Infinity, tick?: () => void, every = 250_000): boolean {
+  runUntilQuiescent(maxTime: Micros = Infinity, tick?: () => void, every = 250_000, notBefore: Micros = 0): boolean {
+    if (this.protocol.quiescence === 'queue') {
+      this.runSliced(maxTime, tick, every);
+      return this.engine.queue.size === 0;
+    }
+    this.idleAfter = notBefore;
+    this.quiet = false;
+    this.engine.after(this.protocol.probeEvery ?? SECOND, this.K_PROBE);
     this.runSliced(maxTime, tick, every);
-    return this.engine.queue.size === 0;
+    return this.quiet || this.engine.queue.size === 0;
+  }
+
+  /** No up node has sync work pending and nothing is on the wire or held (quiescence 'pending'). */
+  idle(): boolean {
+    if (this.inFlight > 0) return false;
+    for (let i = 0; i < this.nodes.length; i++) {
+      if (this.held[i]!.length > 0) return false;
+      if (this.up[i] && this.nodes[i]!.pending?.()) return false;
+    }
+    return true;
+  }
+
+  /** What the first busy node has pending ('' when idle): for a run that never went quiet. */
+  pendingWork(): string {
+    if (this.inFlight > 0) return `${this.inFlight} messages in flight`;
+    for (let i = 0; i < this.nodes.length; i++) {
+      const p = this.up[i] ? this.nodes[i]!.pending?.() : '';
+      if (p) return `node ${i}: ${p}`;
+    }
+    return '';
+  }
+
+  private probe(): void {
+    if (this.engine.now >= this.idleAfter && this.idle()) this.quiet = true;
+    else this.engine.after(this.protocol.probeEvery ?? SECOND, this.K_PROBE);
   }
 
   /** Runs every event up to and including time `t`; the clock then reads `t`. */
@@ -140,10 +168,11 @@ export class World {
   }
 
   private runSliced(until: Micros, tick: (() => void) | undefined, every: number): void {
-    if (!tick) return this.engine.run(until);
+    const stop = this.protocol.quiescence === 'pending' ? () => this.quiet : undefined;
+    if (!tick) return this.engine.run(until, Infinity, stop);
     const q = this.engine.queue;
-    while (q.size > 0 && q.peekTime() <= until) {
-      this.engine.run(until, every);
+    while (q.size > 0 && q.peekTime() <= until && !this.quiet) {
+      this.engine.run(until, every, stop);
       tick();
     }
   }
@@ -153,8 +182,7 @@ export class World {
    * as a real connection would, but no messages flow.
    */
   fakePeer(node: number, po256: number, on: boolean): void {
-    const n = this.nodes[node]!;
-    if (on ? n.kad.on(po256) : n.kad.off(po256)) n.syncer.depthChanged();
+    this.nodes[node]!.fakePeer(po256, on);
   }
 
   // --- chunks ------------------------------------------------------------------------------------------
@@ -164,17 +192,17 @@ export class World {
    * (`batch`, i): the same batch key gives the same addresses in any run of this seed, whatever else it uploads.
    */
   newChunks(batch: Key, count: number): number[] {
-    const ids: number[] = [];
-    const words = new Uint32Array(WORDS);
-    for (let i = 0; i < count; i++) {
-      const k = subKey(batch, i);
-      for (let w = 0; w < WORDS; w++) words[w] = this.chunkDraws.u32(k, w);
-      const id = this.chunks.addWords(words, 0);
-      if (id >= this.chunkHeads.heads.length) this.growHeads();
-      this.chunkHeads.heads[id] = this.chunks.head(id);
-      ids.push(id);
-    }
-    return ids;
+    return this.chunkTable.make(batch, count);
+  }
+
+  /** Chunk addresses by chunk id. */
+  get chunks(): AddressTable {
+    return this.chunkTable.addresses;
+  }
+
+  /** The first word of every chunk's address, where the stores read it. */
+  get chunkHeads(): ChunkHeads {
+    return this.chunkTable.heads;
   }
 
   upload(node: number, chunk: number): void {
@@ -189,7 +217,7 @@ export class World {
   // --- connections -------------------------------------------------------------------------------------
 
   isLinked(a: number, b: number): boolean {
-    return this.conns.has(this.key(a, b));
+    return this.conns.get(this.key(a, b)) !== undefined;
   }
 
   linkCount(): number {
@@ -198,57 +226,49 @@ export class World {
 
   /** Live connections as sorted [a, b] pairs. */
   links(): [number, number][] {
-    return [...this.conns.values()].map((c): [number, number] => [c.a, c.b]).sort((x, y) => x[0] - y[0] || x[1] - y[1]);
+    return this.conns.list();
   }
 
   /** A scenario connect: wanted from now on, up at once if both nodes are. */
   connect(a: number, b: number): void {
-    this.wanted.add(this.key(a, b));
+    this.conns.wanted.add(this.key(a, b));
     if (this.up[a] && this.up[b]) this.link(a, b);
   }
 
   /** A scenario disconnect: no longer wanted, so no redial. */
   disconnect(a: number, b: number): void {
-    this.wanted.delete(this.key(a, b));
+    this.conns.wanted.delete(this.key(a, b));
     this.unlink(a, b, 'disconnected by scenario');
   }
 
   /** The link model of the pair (a, b): its own if one was set, else the world's. */
   linkModel(a: number, b: number): LinkModel {
-    return this.linkModels.get(this.key(a, b)) ?? this.defaultModel;
+    return this.models.of(this.key(a, b));
   }
 
   /** Sets the link model of one pair, kept across reconnects (undefined = back to the world's). */
   setLinkModel(a: number, b: number, model: LinkModel | undefined): void {
-    if (model) this.linkModels.set(this.key(a, b), model);
-    else this.linkModels.delete(this.key(a, b));
+    this.models.set(this.key(a, b), model);
   }
 
   /** The world's link model, for pairs without one of their own. */
   get defaultLinks(): LinkModel {
-    return this.defaultModel;
+    return this.models.defaults;
   }
 
   /** Sets the world's link model (every pair without one of its own); undefined = the configured one. */
   setDefaultLinks(model: LinkModel | undefined): void {
-    this.defaultModel = model ?? this.opts.links;
+    this.models.setDefaults(model);
   }
 
   /** Every wanted pair touching `node` (links it has or would have when both ends are up). */
   wantedPairs(node?: number): [number, number][] {
-    const n = this.nodes.length;
-    const out: [number, number][] = [];
-    for (const k of this.wanted) {
-      const a = Math.floor(k / n);
-      const b = k % n;
-      if (node === undefined || a === node || b === node) out.push([a, b]);
-    }
-    return out.sort((x, y) => x[0] - y[0] || x[1] - y[1]);
+    return this.conns.wantedPairs(node);
   }
 
   stop(node: number): void {
     if (!this.up[node]) return;
-    for (const peer of [...this.nodes[node]!.peers.keys()]) this.unlink(node, peer, 'node stopped');
+    for (const peer of [...this.conns.linked[node]!]) this.unlink(node, peer, 'node stopped');
     this.up[node] = false;
     this.held[node] = [];
     this.paused[node] = false;
@@ -260,6 +280,7 @@ export class World {
   restart(node: number): void {
     if (this.up[node]) return;
     this.up[node] = true;
+    this.nodes[node]!.start();
     for (const o of this.observers) o.nodeUp?.(node, true, this.now);
     for (const [a, b] of this.wantedPairs(node)) if (this.up[a] && this.up[b]) this.link(a, b);
   }
@@ -274,17 +295,15 @@ export class World {
     this.paused[node] = false;
     const held = this.held[node]!;
     this.held[node] = [];
-    for (const h of held) this.engine.at(this.now, this.K_DELIVER, h.from, h.to, h.epoch * 8 + h.msg.type, h.msg);
+    for (const h of held) this.engine.at(this.now, this.K_DELIVER, h.from, h.to, h.epoch * this.typeSlots + h.msg.type, h.msg);
   }
 
   private link(a: number, b: number): void {
     const key = this.key(a, b);
-    if (this.conns.has(key)) return;
+    if (this.conns.get(key)) return;
     const [x, y] = a < b ? [a, b] : [b, a];
     const t = this.topology;
-    const conn = new Conn(x, y, ++this.epoch, po16(t.addrs.head(x), t.addrs.head(y)), po256(t.addrs, x, t.addrs, y), this.latency.pair(key, x, y));
-    this.conns.set(key, conn);
-    this.byEpoch[conn.epoch] = conn;
+    const conn = this.conns.open(x, y, po16(t.addrs.head(x), t.addrs.head(y)), po256(t.addrs, x, t.addrs, y), this.latency.pair(key, x, y));
     conn.peerAtA = this.nodes[x]!.connect(y, conn.po, conn.po256, conn.epoch, conn);
     conn.peerAtB = this.nodes[y]!.connect(x, conn.po, conn.po256, conn.epoch, conn);
     for (const o of this.observers) o.connected?.(x, y, this.now);
@@ -296,12 +315,8 @@ export class World {
   }
 
   private unlink(a: number, b: number, reason: string): boolean {
-    const key = this.key(a, b);
-    const conn = this.conns.get(key);
+    const conn = this.conns.close(a, b);
     if (!conn) return false;
-    this.conns.delete(key);
-    this.byEpoch[conn.epoch] = undefined;
-    conn.live = false;
     this.nodes[conn.a]!.disconnect(conn.b);
     this.nodes[conn.b]!.disconnect(conn.a);
     for (const o of this.observers) o.disconnected?.(conn.a, conn.b, reason, this.now);
@@ -317,12 +332,12 @@ export class World {
 
   private redial(a: number, b: number): void {
     this.lastActive = this.engine.now;
-    if (this.up[a] && this.up[b] && this.wanted.has(this.key(a, b))) this.link(a, b);
+    if (this.up[a] && this.up[b] && this.conns.wanted.has(this.key(a, b))) this.link(a, b);
   }
 
   // --- transport ---------------------------------------------------------------------------------------
 
-  private envFor(node: number): Env {
+  private envFor(node: number): Env<M> {
     const w = this;
     return {
       now: () => w.engine.now,
@@ -333,22 +348,23 @@ export class World {
     };
   }
 
-  private send(from: number, to: number, msg: Message, link: Conn | undefined): void {
+  private send(from: number, to: number, msg: M, link: Conn | undefined): void {
     const key = this.key(from, to);
     const conn = link ?? this.conns.get(key);
     if (!conn || !conn.live) return; // the peer is gone: nothing is sent
-    const bytes = wireSize(msg);
-    // hot path: most runs set no per-pair link model, so skip the lookup while there is none
-    const model = this.linkModels.size === 0 ? this.defaultModel : (this.linkModels.get(key) ?? this.defaultModel);
+    const bytes = this.protocol.wireSize(msg);
+    const model = this.models.of(key);
     const at = transit(this.engine.now, bytes, conn, from === conn.a ? 0 : 1, model, conn.draws);
     for (const o of this.observers) o.sent?.(from, to, msg, bytes, this.now);
-    this.engine.at(at, this.K_DELIVER, from, to, conn.epoch * 8 + msg.type, msg);
+    this.inFlight++;
+    this.engine.at(at, this.K_DELIVER, from, to, conn.epoch * this.typeSlots + msg.type, msg);
   }
 
-  private deliver(from: number, to: number, epoch: number, msg: Message): void {
+  private deliver(from: number, to: number, epoch: number, msg: M): void {
+    this.inFlight--;
     // The connection by its epoch (an array read, not the receiver's Map of peers) holds the receiver's record
     // of the sender; link and unlink keep it in step with the nodes' own records.
-    const conn = this.byEpoch[epoch];
+    const conn = this.conns.byEpoch[epoch];
     if (conn === undefined) return; // sent on a connection that has since gone down
     const peer = (to === conn.a ? conn.peerAtA : conn.peerAtB)!;
     this.lastActive = this.engine.now;
@@ -356,9 +372,10 @@ export class World {
       this.held[to]!.push({ from, to, epoch, msg });
       return;
     }
-    if (msg.type === MsgType.ChunkDelivery) {
-      const chunks = msg.chunks;
-      for (const o of this.observers) if (o.arrived) for (let i = 0; i < chunks.length; i++) o.arrived(to, chunks[i]!, from, msg.ruid, this.now, i);
+    const chunks = this.protocol.delivered(msg);
+    if (chunks !== undefined) {
+      const exchange = this.protocol.exchange(msg);
+      for (const o of this.observers) if (o.arrived) for (let i = 0; i < chunks.length; i++) o.arrived(to, chunks[i]!, from, exchange, this.now, i);
     }
     this.nodes[to]!.handle(peer, msg);
   }
@@ -370,12 +387,7 @@ export class World {
   }
 
   private key(a: number, b: number): number {
-    return a < b ? a * this.nodes.length + b : b * this.nodes.length + a;
+    return this.conns.key(a, b);
   }
 
-  private growHeads(): void {
-    const h = new Uint32Array(this.chunkHeads.heads.length * 2);
-    h.set(this.chunkHeads.heads);
-    this.chunkHeads.heads = h;
-  }
 }

@@ -6,8 +6,12 @@
 import { key } from '../../src/core/keyed.js';
 import { createRng, type Rng } from '../../src/core/rng.js';
 import { MS, type Micros } from '../../src/core/units.js';
-import { BINS } from '../../src/protocol/localstore.js';
-import { protocolDefaults, type ProtocolOptions } from '../../src/protocol/options.js';
+import { BINS } from '../../src/protocol/stream/localstore.js';
+import { protocolDefaults, type ProtocolOptions } from '../../src/protocol/stream/options.js';
+import * as assert from 'uvu/assert';
+import type { Message } from '../../src/protocol/stream/messages.js';
+import type { SyncNode } from '../../src/protocol/stream/node.js';
+import { streamProtocol } from '../../src/protocol/stream/plugin.js';
 import { World } from '../../src/sim/world.js';
 import { AddressTable, bytesToHex, po16, po256 } from '../../src/topology/address.js';
 import type { Topology } from '../../src/topology/topology.js';
@@ -80,17 +84,26 @@ export interface WorldSetup {
 }
 
 /** The Go test harness: HEAD defaults, SyncInitBackoff 0, in-process links, hive redial after 150 ms. */
-export function makeWorld(topology: Topology, seed: string | number, setup: WorldSetup = {}): World {
+export function makeWorld(topology: Topology, seed: string | number, setup: WorldSetup = {}): StreamWorld {
   return new World(
     topology,
     {
-      protocol: { ...protocolDefaults(), syncInitBackoff: 0, ...setup.protocol },
       links: { latency: { constant: setup.latency ?? 0 }, bandwidth: Infinity, processing: 0 },
       redialDelay: setup.redial === false ? undefined : 150 * MS,
-      trackNeedData: setup.trackNeedData ?? false,
+      removals: setup.trackNeedData ?? false,
     },
     createRng(seed),
+    streamProtocol({ ...protocolDefaults(), syncInitBackoff: 0, ...setup.protocol }),
   );
+}
+
+/** A world of stream! nodes, whose internals the protocol's own tests read. */
+export type StreamWorld = World<Message, SyncNode>;
+
+/** A run's world as stream!'s (the runner's worlds are protocol-neutral); fails if it runs another protocol. */
+export function streamWorld(world: World): StreamWorld {
+  assert.is(world.protocol.kind, 'stream');
+  return world as unknown as StreamWorld;
 }
 
 /**
@@ -140,21 +153,21 @@ export function watchDrops(world: World): Drop[] {
 }
 
 /** The chunks a node holds, as a sorted list (Go's getChunks). */
-export function chunksOf(world: World, node: number): number[] {
+export function chunksOf(world: StreamWorld, node: number): number[] {
   return world.nodes[node]!.store.list().sort((x, y) => x - y);
 }
 
-export function holds(world: World, node: number, chunk: number): boolean {
+export function holds(world: StreamWorld, node: number, chunk: number): boolean {
   return world.nodes[node]!.store.has(chunk);
 }
 
 /** The node's 17 LastPullSubscriptionBinID values. */
-export function binCursors(world: World, node: number): number[] {
+export function binCursors(world: StreamWorld, node: number): number[] {
   return Array.from({ length: BINS }, (_, b) => world.nodes[node]!.store.cursor(b));
 }
 
 /** The cursors `node` holds for `peer`, as a map bin -> cursor (absent = not subscribed). */
-export function cursorsFor(world: World, node: number, peer: number): Map<number, number> {
+export function cursorsFor(world: StreamWorld, node: number, peer: number): Map<number, number> {
   const p = world.nodes[node]!.peers.get(peer);
   const out = new Map<number, number>();
   if (!p) return out;
@@ -190,6 +203,6 @@ export function runUntil(world: World, done: () => boolean, maxMicros: Micros): 
 
 /** Go's waitChunks: run until `node` holds `want` chunks (or nothing more can happen); returns the count. */
 export function waitChunks(world: World, node: number, want: number, maxMicros: Micros): number {
-  runUntil(world, () => world.nodes[node]!.store.size >= want, maxMicros);
-  return world.nodes[node]!.store.size;
+  runUntil(world, () => world.nodes[node]!.storedCount >= want, maxMicros);
+  return world.nodes[node]!.storedCount;
 }

@@ -1,7 +1,7 @@
 import { BitSet } from '../../core/bitset.js';
 import { Int32List } from '../../core/int32list.js';
 import { SECOND, type Micros } from '../../core/units.js';
-import type { ChunkHeads } from '../localstore.js';
+import type { ChunkHeads } from '../chunks.js';
 import { BINS, proximity } from './bins.js';
 import type { BeeObserver, RemoveCause } from './observer.js';
 

@@ -1,5 +1,5 @@
 import type { Micros } from '../../core/units.js';
-import { decodeWants } from '../messages.js';
+import { decodeWants } from '../bitvector.js';
 import { BINS } from './bins.js';
 import { Flight } from './flight.js';
 import { Handler } from './handler.js';

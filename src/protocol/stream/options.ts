@@ -1,4 +1,4 @@
-import { MS, SECOND, type Micros } from '../core/units.js';
+import { MS, SECOND, type Micros } from '../../core/units.js';
 
 /** Which Go client the protocol behaves like (PROTOCOL.md §0.1). */
 export type ProtocolVersion = 'head' | 'pr1538';

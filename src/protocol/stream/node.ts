@@ -1,8 +1,9 @@
-import type { Draws } from '../core/keyed.js';
+import type { Draws } from '../../core/keyed.js';
 import { Client } from './client.js';
-import type { DropReason, Env } from './env.js';
-import { Intervals } from './intervals.js';
-import { Kademlia } from './kademlia.js';
+import type { ProtocolNode } from '../api.js';
+import type { DropReason, Env } from '../env.js';
+import { Intervals } from '../intervals.js';
+import { Kademlia } from '../kademlia.js';
 import { BINS, Localstore, type ChunkHeads, type StoreObserver } from './localstore.js';
 import { MsgType, type Message } from './messages.js';
 import type { LatentDefect, Mutant, ProtocolOptions } from './options.js';
@@ -16,7 +17,7 @@ import { Syncer } from './syncer.js';
  * server, client and pull syncer. Handlers run to completion; timers are events through `env`.
  * The store and intervals survive `stop()`; connections and protocol state do not.
  */
-export class SyncNode {
+export class SyncNode implements ProtocolNode<Message, Peer> {
   readonly store: Localstore;
   kad: Kademlia;
   readonly peers = new Map<number, Peer>();
@@ -58,7 +59,7 @@ export class SyncNode {
     head: number,
     chunkHeads: ChunkHeads,
     readonly opts: ProtocolOptions,
-    readonly env: Env,
+    readonly env: Env<Message>,
     readonly rng: Draws,
     observer: StoreObserver | undefined,
     trackNeedData: boolean,
@@ -119,6 +120,20 @@ export class SyncNode {
     for (let w = peer.firstWant; w; w = w.nextWant) if (w.active && w.pending) this.wanting(w.pending, false);
     this.syncer.peerGone(peer);
     if (this.kad.off(peer.po256)) this.syncer.depthChanged();
+  }
+
+  /** A life begins: stream! keeps nothing per life beyond what connections bring. */
+  start(): void {
+    /* nothing to boot: the syncer works per peer, from its connection on */
+  }
+
+  get storedCount(): number {
+    return this.store.size;
+  }
+
+  /** A Kademlia-only peer (the Go tests' fake peers): the depth changes, the syncer follows. */
+  fakePeer(po256: number, on: boolean): void {
+    if (on ? this.kad.on(po256) : this.kad.off(po256)) this.syncer.depthChanged();
   }
 
   /** The node stops: every connection must already be gone; protocol state and the cache (process memory) are lost. */

@@ -1,4 +1,4 @@
-import { MAX_PO } from '../topology/address.js';
+import { MAX_PO } from '../../topology/address.js';
 
 /**
  * syncBins (PROTOCOL.md §4.1): the half-open range [start, end) of the peer's bins a node pulls from a peer

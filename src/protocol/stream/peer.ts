@@ -1,4 +1,4 @@
-import type { Timed } from './env.js';
+import type { Timed } from '../env.js';
 import { BINS } from './localstore.js';
 import type { SyncNode } from './node.js';
 

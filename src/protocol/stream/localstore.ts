@@ -1,24 +1,11 @@
-import type { Int32Arena } from '../core/arena.js';
-import { Int32List } from '../core/int32list.js';
-import { BitSet } from '../core/bitset.js';
-import { MAX_PO, po16 } from '../topology/address.js';
+import { Int32List } from '../../core/int32list.js';
+import { BitSet } from '../../core/bitset.js';
+import { MAX_PO, po16 } from '../../topology/address.js';
+import type { ChunkHeads, StoreObserver } from '../chunks.js';
+
+export type { ChunkHeads, StoreObserver };
 
 export const BINS = MAX_PO + 1;
-
-/** Watches a node's store: the simulator's independent record of what was stored and removed. */
-export interface StoreObserver {
-  stored(node: number, chunk: number, bin: number, binId: number): void;
-  removed(node: number, chunk: number): void;
-}
-
-/**
- * The first 32-bit word of every chunk address, by chunk id (the array may be replaced as it grows), and the
- * world's memory arena the stores keep their tables in (optional: a store without one uses typed arrays).
- */
-export interface ChunkHeads {
-  heads: Uint32Array;
-  readonly arena?: Int32Arena;
-}
 
 /**
  * One bin of the pull index: binId -> chunk (binId = position + 1, -1 where removed), in Int32 memory (a
