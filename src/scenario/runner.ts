@@ -1,6 +1,7 @@
 import type { EventSink } from '../core/engine.js';
 import { createRng } from '../core/rng.js';
 import type { Micros } from '../core/units.js';
+import { Diagnosis } from '../check/diagnosis.js';
 import { Traffic } from '../check/series.js';
 import { LocalChecking, type Checking, type Judged } from '../check/session.js';
 import type { CheckSummary } from '../check/summary.js';
@@ -9,6 +10,7 @@ import type { Verdict } from '../check/verdict.js';
 import { World } from '../sim/world.js';
 import type { WorldObserver } from '../sim/observer.js';
 import type { Topology } from '../topology/topology.js';
+import type { FaultLog } from './faults.js';
 import type { Scenario } from './schema.js';
 import { Timeline } from './timeline.js';
 
@@ -29,7 +31,8 @@ export interface RunOptions {
   checkThread?: boolean;
   /**
    * collect what only the result file and the report read: each chunk's holders, and the curves' store times
-   * (walks over every stored pair; a 10k-node run has tens of millions). Default true.
+   * (walks over every stored pair; a 10k-node run has tens of millions), and the report's own observers
+   * (Diagnosis: depth and subscriptions over time, drops by peer, causes of duplicates). Default true.
    */
   details?: boolean;
 }
@@ -53,6 +56,10 @@ export interface RunOutcome {
   wallMs: number;
   /** chunks in upload order */
   uploaded: number[];
+  /** the scenario's faults as windows */
+  faults: FaultLog;
+  /** what the report's observers saw (runs with details only) */
+  diagnosis: Diagnosis | undefined;
 }
 
 /** Runs one scenario on one seed: builds the world, applies the timeline, runs, and judges. */
@@ -69,6 +76,9 @@ export function runScenario(s: Scenario, topology: Topology, o: RunOptions): Run
   const traffic = new Traffic();
   for (const ob of checking.observers) world.observe(ob);
   world.observe(traffic);
+  const p = s.protocol;
+  const diagnosis = details ? new Diagnosis(topology.addrs, world.nodes.length, { neighbourhoodSize: p.neighbourhoodSize, onlyWithinDepth: p.syncWithinDepthOnly, clientBatchTimeout: p.clientBatchTimeout }) : undefined;
+  for (const ob of diagnosis?.observers ?? []) world.observe(ob);
   for (const ob of o.observers ?? []) world.observe(ob);
   let timeline: Timeline;
   let judged: Judged;
@@ -93,6 +103,8 @@ export function runScenario(s: Scenario, topology: Topology, o: RunOptions): Run
     expectationMet: (verdict.pass ? 'pass' : 'fail') === s.expect.verdict,
     wallMs: (o.wallClock?.() ?? 0) - wall0,
     uploaded: timeline.uploaded,
+    faults: timeline.faults,
+    diagnosis,
   };
 }
 
