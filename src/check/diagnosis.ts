@@ -1,4 +1,5 @@
 import type { Micros } from '../core/units.js';
+import type { Message } from '../protocol/messages.js';
 import type { WorldObserver } from '../sim/observer.js';
 import type { AddressTable } from '../topology/address.js';
 import { DepthLog, type DepthJson } from './depth-log.js';
@@ -59,22 +60,50 @@ export interface DiagnosisJson {
 /**
  * The report's own observers of a run, beside the checkers and in the simulation's thread (like Traffic): depth
  * and subscriptions over time, drops by peer, and why duplicates happened. Only runs that write a result file
- * have them (RunOptions.details).
+ * have them (RunOptions.details). The world sees one observer that hands each event on to its parts: four more
+ * observer classes at the world's call sites would make them megamorphic, and every event slower.
  */
-export class Diagnosis {
+export class Diagnosis implements WorldObserver {
   readonly depth: DepthLog;
   readonly subscriptions: SubscriptionLog;
   readonly duplicates: DuplicateCauses;
   readonly drops: PeerDrops;
-  /** in this order: the subscription log reads the depth log's settled changes */
-  readonly observers: WorldObserver[];
 
   constructor(addrs: AddressTable, n: number, p: DiagnosisParams) {
     this.subscriptions = new SubscriptionLog(addrs, n, p.onlyWithinDepth);
     this.depth = new DepthLog(addrs, n, p.neighbourhoodSize, this.subscriptions);
     this.duplicates = new DuplicateCauses(n, p.clientBatchTimeout);
     this.drops = new PeerDrops(n);
-    this.observers = [this.depth, this.subscriptions, this.duplicates, this.drops];
+  }
+
+  // the depth log first: the subscription log reads its settled changes with the peers of their instant
+  connected(a: number, b: number, t: Micros): void {
+    this.depth.connected(a, b, t);
+    this.subscriptions.connected(a, b, t);
+  }
+
+  disconnected(a: number, b: number, reason: string, t: Micros): void {
+    this.depth.disconnected(a, b, reason, t);
+    this.subscriptions.disconnected(a, b);
+    this.duplicates.disconnected(a, b);
+    this.drops.disconnected(a, b, reason);
+  }
+
+  nodeUp(node: number, up: boolean, t: Micros): void {
+    this.depth.nodeUp(node, up, t);
+  }
+
+  sent(from: number, to: number, m: Message, bytes: number, t: Micros): void {
+    this.subscriptions.sent(from, to, m, bytes, t);
+    this.duplicates.sent(from, to, m, bytes, t);
+  }
+
+  arrived(node: number, chunk: number, from: number, ruid: number, t: Micros, index: number): void {
+    this.duplicates.arrived(node, chunk, from, ruid, t, index);
+  }
+
+  stored(node: number, chunk: number): void {
+    this.duplicates.stored(node, chunk);
   }
 
   /** After the run: settles what is pending and returns the plain data. */

@@ -1,5 +1,5 @@
 import type { Micros } from '../core/units.js';
-import { MsgType, decodeWants, type Message } from '../protocol/messages.js';
+import { MsgType, type Message } from '../protocol/messages.js';
 import type { WorldObserver } from '../sim/observer.js';
 import { WantBook, type FirstCopy, type Want } from './want-book.js';
 
@@ -72,9 +72,7 @@ export class DuplicateCauses implements WorldObserver {
     if (m.type === MsgType.OfferedHashes) this.book.offered(to, from, m.ruid, m.hashes, t);
     else if (m.type === MsgType.WantedHashes) {
       const offer = this.book.answered(from, to, m.ruid);
-      if (!offer) return;
-      const wanted = decodeWants(m.bits, offer.hashes.length);
-      if (wanted && wanted.length > 0) this.book.want(from, to, m.ruid, offer, wanted, t);
+      if (offer) this.book.want(from, to, m.ruid, offer, m.bits, t);
     }
   }
 
@@ -84,15 +82,16 @@ export class DuplicateCauses implements WorldObserver {
 
   arrived(node: number, chunk: number, from: number, ruid: number, t: Micros, index: number): void {
     if (index === 0) this.inMessage.length = 0;
-    if (index > 0 && this.inMessage.includes(chunk)) {
+    else if (this.inMessage.includes(chunk)) {
       const copy = { from, ruid, offeredAt: -1, wantedAt: -1, at: t };
-      this.count({ node, chunk, cause: 'message', first: copy, second: copy });
+      this.count(node, chunk, 'message', copy, from, () => copy);
       return;
     }
     this.inMessage.push(chunk);
-    const got = this.book.arrived(node, chunk, from, ruid, t);
-    if (got === undefined) this.unsolicited++;
-    else if (got.first) this.count({ node, chunk, cause: causeOf(got.first, got.want), first: got.first, second: copyOf(got.want, t) });
+    const want = this.book.arrived(node, chunk, from, ruid, t);
+    const first = this.book.first;
+    if (want === undefined) this.unsolicited++;
+    else if (first) this.count(node, chunk, causeOf(first, want), first, from, () => copyOf(want, t));
   }
 
   stored(node: number, chunk: number): void {
@@ -112,14 +111,15 @@ export class DuplicateCauses implements WorldObserver {
     return { causes: { ...this.causes }, pairs, examples, unsolicited: this.unsolicited, untracked: this.book.untracked };
   }
 
-  private count(d: Described): void {
-    this.causes[d.cause]++;
-    const key = d.first.from * this.n + d.second.from;
+  /** A duplicate of `cause` (its second copy from `from`), described only while its cause has examples to keep. */
+  private count(node: number, chunk: number, cause: Cause, first: Copy, from: number, second: () => Copy): void {
+    this.causes[cause]++;
+    const key = first.from * this.n + from;
     let p = this.pairs.get(key);
     if (!p) this.pairs.set(key, (p = { count: 0, race: 0, overlap: 0, held: 0, message: 0 }));
     p.count++;
-    p[d.cause]++;
-    if (this.causes[d.cause] <= EXAMPLES) this.examples.push(d);
+    p[cause]++;
+    if (this.causes[cause] <= EXAMPLES) this.examples.push({ node, chunk, cause, first, second: second() });
   }
 }
 

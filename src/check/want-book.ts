@@ -1,3 +1,4 @@
+
 import type { Micros } from '../core/units.js';
 
 /** An offer on its way to the client: the server that sent it, its hashes, when, on which connection. */
@@ -41,6 +42,52 @@ interface Pending {
   held: boolean;
 }
 
+/**
+ * (node, chunk) -> its one outstanding want or its Pending, found by chunk id (an array index) and then by node
+ * in that chunk's short list of nodes waiting for it: a chunk is in flight to a few nodes at a time, so this
+ * is cheaper than hashing (node, chunk) for every chunk wanted and delivered.
+ */
+class Entries {
+  /** per chunk: [node, slot, node, slot, ...] */
+  private readonly byChunk: (number[] | undefined)[] = [];
+  private readonly slots: (Want | Pending | undefined)[] = [];
+  private readonly free: number[] = [];
+
+  get(node: number, chunk: number): Want | Pending | undefined {
+    const l = this.byChunk[chunk];
+    if (l === undefined) return undefined;
+    for (let i = 0; i < l.length; i += 2) if (l[i] === node) return this.slots[l[i + 1]!];
+    return undefined;
+  }
+
+  set(node: number, chunk: number, v: Want | Pending): void {
+    let l = this.byChunk[chunk];
+    if (l === undefined) this.byChunk[chunk] = l = [];
+    for (let i = 0; i < l.length; i += 2) {
+      if (l[i] !== node) continue;
+      this.slots[l[i + 1]!] = v;
+      return;
+    }
+    const slot = this.free.pop() ?? this.slots.length;
+    this.slots[slot] = v;
+    l.push(node, slot);
+  }
+
+  delete(node: number, chunk: number): void {
+    const l = this.byChunk[chunk];
+    if (l === undefined) return;
+    for (let i = 0; i < l.length; i += 2) {
+      if (l[i] !== node) continue;
+      this.slots[l[i + 1]!] = undefined;
+      this.free.push(l[i + 1]!);
+      l[i] = l[l.length - 2]!;
+      l[i + 1] = l[l.length - 1]!;
+      l.length -= 2;
+      return;
+    }
+  }
+}
+
 /** How often (in wants) offers and wants that can no longer arrive are swept. */
 const SWEEP_EVERY = 4096;
 
@@ -52,9 +99,11 @@ const SWEEP_EVERY = 4096;
 export class WantBook {
   /** wants not tracked because `maxWants` were outstanding */
   untracked = 0;
+  /** set by `arrived`: the copy that had already arrived and been stored (the one just arrived is a duplicate), or undefined */
+  first: FirstCopy | undefined;
   private readonly offers = new Map<number, Offer>();
-  /** chunk * n + node -> its one outstanding want, or the wants of a chunk wanted more than once */
-  private readonly wants = new Map<number, Want | Pending>();
+  /** (node, chunk) -> its one outstanding want, or the wants of a chunk wanted more than once */
+  private readonly wants: Entries;
   private readonly batches = new Set<Want>();
   /** disconnects per pair (min * n + max): a want or offer from an earlier connection is void */
   private readonly epochs = new Map<number, number>();
@@ -66,7 +115,9 @@ export class WantBook {
     private readonly n: number,
     private readonly timeout: Micros,
     private readonly maxWants: number,
-  ) {}
+  ) {
+    this.wants = new Entries();
+  }
 
   offered(client: number, server: number, ruid: number, hashes: readonly number[], t: Micros): void {
     this.offers.set(client * 2 ** 32 + ruid, { server, hashes, at: t, epoch: this.epoch(client, server) });
@@ -81,53 +132,58 @@ export class WantBook {
     return o.epoch === this.epoch(client, server) ? o : undefined;
   }
 
-  want(client: number, server: number, ruid: number, offer: Offer, indexes: number[], t: Micros): void {
-    if (this.outstanding + indexes.length > this.maxWants) {
-      this.untracked += indexes.length;
+  /** The client wanted the offer's hashes whose bits are set (Swarm's bit vector: bit i at byte i/8, 1 << i%8). */
+  want(client: number, server: number, ruid: number, offer: Offer, bits: Uint8Array, t: Micros): void {
+    const chunks: number[] = [];
+    const n = Math.min(offer.hashes.length, bits.length * 8);
+    for (let i = 0; i < n; i++) if (bits[i >> 3]! & (1 << (i & 7))) chunks.push(offer.hashes[i]!);
+    if (chunks.length === 0) return;
+    if (this.outstanding + chunks.length > this.maxWants) {
+      this.untracked += chunks.length;
       return;
     }
-    const w = new Want(client, server, ruid, offer.at, t, offer.epoch, indexes.map((i) => offer.hashes[i]!));
+    const w = new Want(client, server, ruid, offer.at, t, offer.epoch, chunks);
     this.batches.add(w);
-    for (const c of w.chunks) this.add(c * this.n + client, w, t);
+    for (const c of chunks) this.add(client, c, w, t);
     if (++this.sinceSweep >= SWEEP_EVERY) this.sweep(t);
   }
 
   /**
-   * A chunk arrived from `from` for offer `ruid`: the want it answers (undefined: none outstanding), and the copy
-   * that had already arrived and been stored, if any (this one is then a duplicate).
+   * A chunk arrived from `from` for offer `ruid`: the want it answers (undefined: none outstanding); `first` is
+   * then the copy that had already arrived and been stored, if any (this one is a duplicate). No allocation on
+   * the common path: this runs for every chunk delivered.
    */
-  arrived(node: number, chunk: number, from: number, ruid: number, t: Micros): { want: Want; first: FirstCopy | undefined } | undefined {
-    const k = chunk * this.n + node;
-    const v = this.wants.get(k);
+  arrived(node: number, chunk: number, from: number, ruid: number, t: Micros): Want | undefined {
+    this.first = undefined;
+    const v = this.wants.get(node, chunk);
     if (v === undefined) return undefined;
     if (v instanceof Want) {
       if (v.server !== from || v.ruid !== ruid) return undefined;
-      this.wants.delete(k);
+      this.wants.delete(node, chunk);
       this.consume(v);
-      return { want: v, first: undefined };
+      return v;
     }
     const i = v.wants.findIndex((w) => w.server === from && w.ruid === ruid);
     if (i < 0) return undefined;
     const w = v.wants[i]!;
     v.wants.splice(i, 1);
     this.consume(w);
-    let first: FirstCopy | undefined;
-    if (v.first && v.held) first = v.first;
+    if (v.first && v.held) this.first = v.first;
     else {
       v.first = { from, ruid, offeredAt: w.offeredAt, wantedAt: w.wantedAt, at: t };
       v.held = false;
     }
     if (v.wants.length === 0) {
-      this.wants.delete(k);
+      this.wants.delete(node, chunk);
       this.pendings--;
     }
-    return { want: w, first };
+    return w;
   }
 
   /** A chunk was stored: a first copy waiting for it is now held. */
   stored(node: number, chunk: number): void {
     if (this.pendings === 0) return;
-    const v = this.wants.get(chunk * this.n + node);
+    const v = this.wants.get(node, chunk);
     if (v !== undefined && !(v instanceof Want) && v.first) v.held = true;
   }
 
@@ -137,17 +193,17 @@ export class WantBook {
     this.epochs.set(key, (this.epochs.get(key) ?? 0) + 1);
   }
 
-  private add(k: number, w: Want, t: Micros): void {
+  private add(node: number, chunk: number, w: Want, t: Micros): void {
     this.outstanding++;
-    const v = this.wants.get(k);
-    if (v === undefined) this.wants.set(k, w);
+    const v = this.wants.get(node, chunk);
+    if (v === undefined) this.wants.set(node, chunk, w);
     else if (v instanceof Want) {
       if (this.alive(v, t)) {
-        this.wants.set(k, { wants: [v, w], first: undefined, held: false });
+        this.wants.set(node, chunk, { wants: [v, w], first: undefined, held: false });
         this.pendings++;
       } else {
         this.consume(v);
-        this.wants.set(k, w);
+        this.wants.set(node, chunk, w);
       }
     } else {
       for (const old of v.wants) if (!this.alive(old, t)) this.consume(old);
@@ -178,16 +234,15 @@ export class WantBook {
 
   private kill(w: Want): void {
     for (const c of w.chunks) {
-      const k = c * this.n + w.client;
-      const v = this.wants.get(k);
+      const v = this.wants.get(w.client, c);
       if (v === w) {
-        this.wants.delete(k);
+        this.wants.delete(w.client, c);
         this.consume(w);
       } else if (v !== undefined && !(v instanceof Want) && v.wants.includes(w)) {
         v.wants = v.wants.filter((x) => x !== w);
         this.consume(w);
         if (v.wants.length === 0) {
-          this.wants.delete(k);
+          this.wants.delete(w.client, c);
           this.pendings--;
         }
       }

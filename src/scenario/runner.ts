@@ -78,7 +78,7 @@ export function runScenario(s: Scenario, topology: Topology, o: RunOptions): Run
   world.observe(traffic);
   const p = s.protocol;
   const diagnosis = details ? new Diagnosis(topology.addrs, world.nodes.length, { neighbourhoodSize: p.neighbourhoodSize, onlyWithinDepth: p.syncWithinDepthOnly, clientBatchTimeout: p.clientBatchTimeout }) : undefined;
-  for (const ob of diagnosis?.observers ?? []) world.observe(ob);
+  if (diagnosis) world.observe(diagnosis);
   for (const ob of o.observers ?? []) world.observe(ob);
   let timeline: Timeline;
   let judged: Judged;
