@@ -76,7 +76,7 @@ export function faultLanes(r: ResultJson, ax: TimeAxis, width: number): Chart | 
     .map((m) => ({ lane: events, t: inUnit(ax, m.at), c: MARK_COLOUR[m.kind] ?? INK, tip: `${m.label} at ${formatMicros(m.at)}` }));
   // the lane names take room left of the plot: the plot is narrower by as much, so the chart keeps its width
   // (vega reserves 0.8 em a character for text it cannot measure)
-  const labels = Math.min(260, Math.ceil(Math.max(...names.map((x) => x.length)) * 0.8 * FONT) + 8);
+  const labels = Math.min(width >= 900 ? 340 : 220, Math.ceil(Math.max(...names.map((x) => x.length)) * 0.8 * FONT) + 8);
   const y = { field: 'lane', type: 'nominal', title: null, sort: names, scale: { domain: names }, axis: { labelLimit: labels, labelFontSize: FONT } };
   const colour = { field: 'c', type: 'nominal', scale: null, legend: null };
   const spec = top(width - labels + 50, names.length * 18, {
