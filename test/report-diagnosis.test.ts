@@ -15,6 +15,7 @@ import { runReportHtml } from '../src/report/html.js';
 import type { DiagnosisResult } from '../src/report/diagnosis-result.js';
 import { buildResult, configHash, type ResultJson } from '../src/report/result.js';
 import { DEPTH_COLOURS, FONT, depthColour } from '../src/report/spec-kit.js';
+import { nodeTrouble } from '../src/report/trouble.js';
 import { loadScenario } from '../src/scenario/loader.js';
 import { withMutant } from '../src/scenario/mutants.js';
 import { runScenario } from '../src/scenario/runner.js';
@@ -116,9 +117,17 @@ test('nodes are ordered by trouble, and duplicates are all explained by cause an
   const nodes = /<section id="nodes"[\s\S]*?<\/section>/.exec(page)![0];
   const order = [...nodes.matchAll(/<tr id="node-(\d+)">/g)].map((m) => Number(m[1]));
   assert.ok(order.length > 0);
-  const downed = new Set(d.faults.windows.filter((w) => w.kind === 'down').map((w) => w.nodes![0]!));
-  const changed = (i: number) => d.depth.changes[i]! + (downed.has(i) ? 1 : 0);
-  assert.ok(changed(order[0]!) > 0, 'a node whose depth changed or that went down comes first');
+  const trouble = new Map(nodeTrouble(faulty).map((t) => [t.index, t]));
+  const key = (i: number) => {
+    const t = trouble.get(i)!;
+    return [t.violations, t.missing, t.drops, t.depthChanges + t.downs, t.duplicates];
+  };
+  for (let k = 1; k < order.length; k++) {
+    const [a, b] = [key(order[k - 1]!), key(order[k]!)];
+    const first = a.findIndex((x, j) => x !== b[j]);
+    assert.ok(first < 0 || a[first]! > b[first]!, `node ${order[k - 1]} (${a}) before node ${order[k]} (${b})`);
+  }
+  assert.ok(key(order[0]!)[3]! > 0, 'with no violations, missing pairs or drops, a node whose depth changed or that went down comes first');
 });
 
 test('violations have stable anchors, and the node table links a node to its first', async () => {
