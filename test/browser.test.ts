@@ -15,8 +15,9 @@ import { runScenario } from '../src/scenario/runner.js';
 // Tests run from dist/test/*.js: the repository root is two levels up.
 const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
 const TMP = mkdtempSync(join(tmpdir(), 'pullsim-browser-'));
-const WIDTH = 1200;
-const HEIGHT = 1600;
+/** The window widths the report is checked at: a narrow laptop window and a wide screen. */
+const WIDTHS = [800, 1400];
+const HEIGHT = 2400;
 
 /** Debian's chromium at /usr/bin/chromium, or a `chromium` on PATH. */
 function findChromium(): string | undefined {
@@ -94,6 +95,46 @@ function inspect(img: Image, near: string[]): { ink: number; colours: number; ne
 
 const chromium = findChromium();
 
+/**
+ * Appended to a copy of the page: after layout, the smallest text on screen in each visible chart (its font size
+ * times the SVG's scale on screen), the chart's width, whether it is wider than its box (it scrolls), and whether
+ * the page itself is wider than the window; written to document.title for --dump-dom to carry out.
+ */
+const MEASURE = `<script>
+const charts = [];
+for (const svg of document.querySelectorAll('figure svg')) {
+  const box = svg.getBoundingClientRect();
+  if (box.width === 0) continue;
+  const scale = svg.getScreenCTM().a;
+  let min = Infinity;
+  for (const t of svg.querySelectorAll('text')) min = Math.min(min, parseFloat(getComputedStyle(t).fontSize) * scale);
+  const holder = svg.parentElement;
+  charts.push({ id: svg.closest('figure').id, min, width: Math.round(box.width), scrolls: holder.scrollWidth > holder.clientWidth + 1 });
+}
+document.title = JSON.stringify({ window: innerWidth, page: document.documentElement.scrollWidth, charts });
+</script>`;
+
+interface Measured {
+  window: number;
+  page: number;
+  charts: { id: string; min: number; width: number; scrolls: boolean }[];
+}
+
+/** Opens the page at `width` px in headless chromium: a screenshot of its top and what MEASURE found. */
+function open(html: string, width: number): { img: Image; measured: Measured } {
+  const page = join(TMP, `measured-${width}.html`);
+  writeFileSync(page, readFileSync(html, 'utf8').replace('</body>', `${MEASURE}</body>`));
+  const png = join(TMP, `shot-${width}.png`);
+  const args = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--disable-quic', '--no-first-run'];
+  args.push(`--user-data-dir=${join(TMP, `profile-${width}`)}`, `--window-size=${width},${HEIGHT}`, '--virtual-time-budget=5000', `--screenshot=${png}`, '--dump-dom', `file://${page}`);
+  const run = spawnSync(chromium!, args, { encoding: 'utf8', timeout: 60_000, maxBuffer: 64 << 20 });
+  assert.ok(existsSync(png), `chromium wrote no screenshot (exit ${run.status}, signal ${run.signal}):\n${run.stderr}`);
+  const title = /<title>([^<]*)<\/title>/.exec(run.stdout)?.[1] ?? '';
+  const json = title.replace(/&quot;/g, '"').replace(/&lt;/g, '<').replace(/&gt;/g, '>').replace(/&amp;/g, '&');
+  assert.ok(json.startsWith('{'), `the page's measurement did not run: ${title.slice(0, 200)}`);
+  return { img: decodePng(readFileSync(png)), measured: JSON.parse(json) as Measured };
+}
+
 if (!chromium && process.env.CI) {
   test('chromium is installed, so the report is checked in a real browser (CI must run apt-get install -y chromium)', () => {
     assert.unreachable('no /usr/bin/chromium and no chromium on PATH');
@@ -102,26 +143,42 @@ if (!chromium && process.env.CI) {
   console.warn('\n!!! browser.test: chromium not found (/usr/bin/chromium or on PATH): SKIPPING the real-browser check of the HTML report.\n!!! Install it with: apt-get update && apt-get install -y chromium\n');
   test.skip('a run report opened in headless chromium shows its charts (chromium not installed)', () => undefined);
 } else {
-  test('a run report opened in headless chromium shows its charts, not a blank page', async () => {
-    const file = join(TMP, 'tiny.json');
-    const scenario = { pullsim: 1, name: 'tiny', topology: { snapshot: join(ROOT, 'snapshots/generated-16.json') }, events: [{ at: '0s', upload: { node: 'random', chunks: 50 } }] };
-    writeFileSync(file, JSON.stringify(scenario));
+  /** A 16-node run with churn, a latency spike and a partition, so every chart of the page is drawn. */
+  async function report(): Promise<string> {
+    const file = join(TMP, 'faulty.json');
+    const events = [
+      { at: '0s', upload: { node: 'random', chunks: 40 } },
+      { at: '1s', churn: { rate: '1/s', downtime: ['1s', '2s'], until: '5s' } },
+      { at: '2s', links: { latency: '300ms', for: '2s' } },
+      { at: '3s', partition: { halves: true } },
+      { at: '6s', heal: {} },
+    ];
+    writeFileSync(file, JSON.stringify({ pullsim: 1, name: 'faulty', topology: { snapshot: join(ROOT, 'snapshots/generated-16.json') }, events, expect: { maxDuplicates: 100000 } }));
     const { scenario: s, topology } = loadScenario(file);
-    const result = buildResult(runScenario(s, topology, { seed: 1 }), file, configHash(s, topology));
-    const html = await writeRunReport(join(TMP, 'run'), result);
-    const png = join(TMP, 'shot.png');
-    const args = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--disable-quic', '--no-first-run'];
-    args.push(`--user-data-dir=${join(TMP, 'profile')}`, `--window-size=${WIDTH},${HEIGHT}`, '--virtual-time-budget=5000', `--screenshot=${png}`, `file://${html}`);
-    const run = spawnSync(chromium, args, { encoding: 'utf8', timeout: 60_000 });
-    assert.ok(existsSync(png), `chromium wrote no screenshot (exit ${run.status}, signal ${run.signal}):\n${run.stderr}`);
-    const img = decodePng(readFileSync(png));
-    assert.equal([img.width, img.height], [WIDTH, HEIGHT]);
-    const seen = inspect(img, [PALETTE[0]!, PALETTE[1]!]);
-    assert.ok(seen.ink > 0.03, `only ${(seen.ink * 100).toFixed(2)}% of the pixels are drawn: a blank page?`);
-    assert.ok(seen.colours >= 200, `only ${seen.colours} distinct colours (text alone gives about 125)`);
-    assert.ok(seen.near[0]! >= 300, `only ${seen.near[0]} pixels of the held-pairs line colour ${PALETTE[0]}`);
-    assert.ok(seen.near[1]! >= 100, `only ${seen.near[1]} pixels of the beyond-AoR line colour ${PALETTE[1]}`);
-  });
+    return writeRunReport(join(TMP, 'run'), buildResult(runScenario(s, topology, { seed: 1 }), file, configHash(s, topology)));
+  }
+  const html = await report();
+
+  for (const width of WIDTHS) {
+    test(`at ${width} px a run report shows its charts, every chart text at least 11 px on screen, nothing wider than its box`, () => {
+      const { img, measured } = open(html, width);
+      assert.equal([img.width, img.height], [width, HEIGHT]);
+      const seen = inspect(img, [PALETTE[0]!, PALETTE[1]!]);
+      assert.ok(seen.ink > 0.03, `only ${(seen.ink * 100).toFixed(2)}% of the pixels are drawn: a blank page?`);
+      assert.ok(seen.colours >= 200, `only ${seen.colours} distinct colours (text alone gives about 125)`);
+      assert.ok(seen.near[0]! >= 300, `only ${seen.near[0]} pixels of the held-pairs curve colour ${PALETTE[0]}`);
+      assert.ok(seen.near[1]! >= 100, `only ${seen.near[1]} pixels of the beyond-AoR curve colour ${PALETTE[1]}`);
+      assert.is(measured.window, width);
+      assert.ok(measured.page <= width, `the page is ${measured.page} px wide in a ${width} px window`);
+      assert.ok(measured.charts.length >= 12, `${measured.charts.length} charts shown`);
+      for (const c of measured.charts) {
+        assert.ok(c.min >= 11 - 1e-6, `${c.id}: ${c.min.toFixed(2)} px text on screen`);
+        assert.not.ok(c.scrolls, `${c.id}: ${c.width} px, wider than its box`);
+      }
+      const ids = measured.charts.map((c) => c.id);
+      assert.is(new Set(ids).size, ids.length, 'one variant of each chart is shown');
+    });
+  }
 }
 
 test.after(() => rmSync(TMP, { recursive: true, force: true }));

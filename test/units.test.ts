@@ -1,6 +1,6 @@
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { parseDuration, parseBandwidth, formatMicros } from '../src/core/units.js';
+import { parseDuration, parseBandwidth, formatBandwidth, formatMicros } from '../src/core/units.js';
 
 test('durations with units parse to integer microseconds', () => {
   assert.is(parseDuration('0us'), 0);
@@ -26,6 +26,16 @@ test('micros are rendered compactly', () => {
   assert.is(formatMicros(2_500_000), '2.5s');
   assert.is(formatMicros(120_000), '120ms');
   assert.is(formatMicros(7), '7us');
+});
+
+test('bandwidths are rendered in the units a scenario writes them in', () => {
+  assert.is(formatBandwidth(200_000), '200KB/s');
+  assert.is(formatBandwidth(10_000_000), '10MB/s');
+  assert.is(formatBandwidth(1_500_000), '1.5MB/s');
+  assert.is(formatBandwidth(1_048_576), '1MiB/s');
+  assert.is(formatBandwidth(512), '512B/s');
+  assert.is(formatBandwidth(Infinity), 'unlimited');
+  for (const text of ['200KB/s', '10MB/s', '1MiB/s', '3GB/s']) assert.is(formatBandwidth(parseBandwidth(text)!), text, 'round trip');
 });
 
 test.run();

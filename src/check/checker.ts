@@ -50,6 +50,9 @@ export class Recorder implements WorldObserver {
   readonly duplicates: Duplicate[] = [];
   duplicateCount = 0;
   readonly duplicateSeries = new Buckets();
+  /** duplicates per node, and per (node * n + sender of the duplicate copy) */
+  readonly duplicatesByNode: Int32Array;
+  readonly duplicateSenders = new Map<number, number>();
   arrivals = 0;
   lastStore: Micros = 0;
   /** the chunks of the ChunkDelivery being reported (reused) */
@@ -68,6 +71,7 @@ export class Recorder implements WorldObserver {
     private readonly pairs = new PairIndex(world.nodes.length, world.arena),
   ) {
     this.n = world.nodes.length;
+    this.duplicatesByNode = new Int32Array(this.n);
     this.holders = pairs.tables.map((t) => new HeldChunks(t));
     this.storedAt = new StoredTimes(pairs.tables, this.firstStored);
     if (maxDuplicatesKept === 0) this.arrival = undefined;
@@ -132,6 +136,9 @@ export class Recorder implements WorldObserver {
     }
     this.duplicateCount++;
     this.duplicateSeries.add('duplicates', t);
+    this.duplicatesByNode[node]!++;
+    const sender = node * this.n + from;
+    this.duplicateSenders.set(sender, (this.duplicateSenders.get(sender) ?? 0) + 1);
     if (this.duplicates.length < this.maxDuplicatesKept) {
       this.duplicates.push({ node, chunk, at: t, second: this.arrivalOf(from, ruid, chunk, t), first: v < 0 ? undefined : this.firstArrival(v >> 2, chunk) });
       if (this.duplicates.length === this.maxDuplicatesKept) this.arrival = undefined; // never asked for again

@@ -1,10 +1,10 @@
 import type { Micros } from '../core/units.js';
 import { LIVE, MsgType, type Message } from '../protocol/stream/messages.js';
-import { po16, po256 } from '../topology/address.js';
-import { depthFromBins } from '../topology/depth.js';
+import { po16 } from '../topology/address.js';
 import type { WorldObserver } from '../sim/observer.js';
 import type { CheckWorld } from './view.js';
 import { Int32List } from '../core/int32list.js';
+import { KadCounts } from './kad-counts.js';
 import { OpenRanges } from './ranges.js';
 import { PairIndex, SEEN } from './pairs.js';
 
@@ -32,8 +32,8 @@ export interface Breach {
 export class Discipline implements WorldObserver {
   readonly breaches: Breach[] = [];
   readonly counts = { drop: 0, exclusion: 0, range: 0, offer: 0 };
-  private readonly kad: Uint16Array;
-  private readonly maxPo: Int32Array;
+  /** each node's depth, from the world's connect/disconnect events */
+  private readonly kad: KadCounts;
   /** per client, the GetRanges sent and not yet answered */
   private readonly ranges: OpenRanges;
   /** what an answered request asked for: from, to, key (reused: this runs for every answer) */
@@ -46,10 +46,6 @@ export class Discipline implements WorldObserver {
    * adjacent memory rather than a lookup per hash (the run's most cache-missing checker step).
    */
   private readonly byId: (Int32List | undefined)[];
-  /** each node's depth from `kad`, recomputed when its connections change (not on every store) */
-  private readonly depth: Int32Array;
-  /** each node's row of `kad` */
-  private readonly kadOf: Uint16Array[];
   /**
    * the chunks of the ChunkDelivery being dispatched (node, from and ruid identify it), -1 once stored: a
    * reused array, not a Map cleared per delivery (this runs for every chunk delivered); the node stores them
@@ -64,7 +60,7 @@ export class Discipline implements WorldObserver {
 
   constructor(
     private readonly world: CheckWorld,
-    private readonly neighbourhoodSize: number,
+    neighbourhoodSize: number,
     private readonly onlyWithinDepth: boolean,
     private readonly batchSize: number,
     /** the (node, chunk) pair records (shared with the recorder when the runner builds both) */
@@ -72,20 +68,17 @@ export class Discipline implements WorldObserver {
     private readonly limit = 200,
   ) {
     const n = world.nodes.length;
-    this.kad = new Uint16Array(n * 257);
-    this.maxPo = new Int32Array(n);
+    this.kad = new KadCounts(world.topology.addrs, n, neighbourhoodSize);
     this.ranges = new OpenRanges(n, world.arena);
     this.byId = new Array<undefined>(n * BINS).fill(undefined);
-    this.kadOf = Array.from({ length: n }, (_, i) => this.kad.subarray(i * 257, i * 257 + 257));
-    this.depth = new Int32Array(n);
   }
 
   connected(a: number, b: number): void {
-    this.count(a, b, 1);
+    this.kad.count(a, b, 1);
   }
 
   disconnected(a: number, b: number, reason: string, t: Micros): void {
-    this.count(a, b, -1);
+    this.kad.count(a, b, -1);
     for (const [x, y] of [[a, b], [b, a]] as const) {
       const keys: number[] = [];
       for (let bin = 0; bin < BINS; bin++) for (const live of [0, 1]) keys.push(this.key(y, bin, live));
@@ -163,7 +156,7 @@ export class Discipline implements WorldObserver {
     const addrs = w.topology.addrs;
     const bin = po16(addrs.head(from), w.chunks.head(chunk));
     const po = po16(addrs.head(node), addrs.head(from));
-    const depth = this.depth[node]!;
+    const depth = this.kad.depth[node]!;
     const wanted = this.onlyWithinDepth && po < depth ? false : po < depth ? bin === po : bin >= depth;
     if (!wanted) {
       this.add({ kind: 'exclusion', node, chunk, at: t, detail: `node ${node} (depth ${depth}) stored a chunk of SYNC|${bin} from node ${from} (PO ${po}), a stream it does not want` });
@@ -194,16 +187,6 @@ export class Discipline implements WorldObserver {
       return true;
     }
     return false;
-  }
-
-  private count(a: number, b: number, d: number): void {
-    const addrs = this.world.topology.addrs;
-    const po = po256(addrs, a, addrs, b);
-    for (const x of [a, b]) {
-      this.kad[x * 257 + po]! += d;
-      if (d > 0 && po > this.maxPo[x]!) this.maxPo[x] = po;
-      this.depth[x] = depthFromBins(this.kadOf[x]!, this.maxPo[x]!, this.neighbourhoodSize);
-    }
   }
 
   /** key of a client's open range with `server` for (bin, kind) */

@@ -21,6 +21,10 @@ export interface CheckSummary {
   arrivals: number;
   duplicateSeries: ReturnType<Buckets['toJSON']>;
   discipline: Discipline['counts'];
+  /** duplicates per node */
+  duplicatesByNode: Int32Array;
+  /** per node, the senders of its duplicate copies, most first: [node, sender, duplicates], at most 3 a node */
+  duplicateSenders: [number, number, number][];
   curves: CheckCurves | undefined;
 }
 
@@ -30,6 +34,8 @@ export function summarize(rec: Recorder, discipline: Discipline, v: Verdict, nod
     arrivals: rec.arrivals,
     duplicateSeries: rec.duplicateSeries.toJSON(),
     discipline: { ...discipline.counts },
+    duplicatesByNode: rec.duplicatesByNode.slice(),
+    duplicateSenders: topSenders(rec.duplicateSenders, nodes),
     curves: curves ? curvesOf(rec, v, nodes) : undefined,
   };
 }
@@ -50,4 +56,10 @@ function curvesOf(rec: Recorder, v: Verdict, n: number): CheckCurves {
     latencies.push(at - (rec.uploadedAt.get(chunk) ?? 0));
   }
   return { beyond: Float64Array.from(beyond).sort(), latencies: Float64Array.from(latencies).sort() };
+}
+
+function topSenders(senders: Map<number, number>, n: number): [number, number, number][] {
+  const all: [number, number, number][] = [...senders].map(([k, count]) => [Math.floor(k / n), k % n, count]);
+  all.sort((a, b) => a[0] - b[0] || b[2] - a[2] || a[1] - b[1]);
+  return all.filter((x, i) => i < 3 || all[i - 3]![0] !== x[0]);
 }

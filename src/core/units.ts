@@ -40,3 +40,17 @@ export function parseBandwidth(text: unknown): number | undefined {
   const v = Number(m[1]) * BW[m[2]!]!;
   return v > 0 ? v : undefined;
 }
+
+/**
+ * Bytes per second as a scenario writes them: the largest unit that gives a whole number or at most three decimals
+ * (200000 -> "200KB/s", 1048576 -> "1MiB/s", 1500000 -> "1.5MB/s"); Infinity -> "unlimited".
+ */
+export function formatBandwidth(bytesPerSecond: number): string {
+  if (bytesPerSecond === Infinity) return 'unlimited';
+  const units = Object.entries(BW).sort((a, b) => b[1] - a[1]);
+  for (const [name, size] of units) {
+    const v = bytesPerSecond / size;
+    if (v >= 1 && Math.abs(v * 1000 - Math.round(v * 1000)) < 1e-6) return `${trim(v)}${name}`;
+  }
+  return `${trim(bytesPerSecond)}B/s`;
+}

@@ -1,105 +1,30 @@
 import { formatMicros } from '../core/units.js';
 import type { SweepJson } from './sweep.js';
-import { renderCharts, type RenderedChart } from './render.js';
+import { renderCharts } from './render.js';
 import type { ResultJson } from './result.js';
 import { compareRunCharts, compareSweepCharts, int, runCharts, sweepCharts, type Chart } from './specs.js';
-
-/** Rows shown in any one table; the rest stay in the JSON the page was built from. */
-const TABLE_ROWS = 50;
-
-export function esc(s: string): string {
-  return s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;');
-}
-
-const CSS = `
-*{box-sizing:border-box}
-body{margin:0;background:#f6f7f9;color:#222;font:14px/1.45 system-ui,-apple-system,"Segoe UI",Helvetica,Arial,sans-serif}
-main{max-width:1100px;margin:0 auto;padding:20px 24px 60px}
-header{background:#fff;border:1px solid #e3e5e8;border-radius:8px;padding:16px 20px;margin-bottom:16px}
-h1{font-size:22px;margin:0 0 4px;display:flex;gap:12px;align-items:center;flex-wrap:wrap}
-h2{font-size:15px;margin:0 0 2px}
-.desc{color:#555;margin:4px 0 10px;max-width:900px}
-.badge{font-size:13px;font-weight:600;padding:2px 10px;border-radius:12px;color:#fff}
-.pass{background:#3d8b37}.fail{background:#c9302c}.muted{color:#666;font-weight:normal;font-size:13px}
-.glance{font-size:15px;margin:8px 0 12px}
-dl.facts{display:grid;grid-template-columns:repeat(auto-fill,minmax(200px,1fr));gap:4px 18px;margin:0 0 10px}
-dl.facts div{display:flex;gap:6px;min-width:0}dl.facts dt{color:#666;white-space:nowrap}dl.facts dd{margin:0;font-weight:600;overflow:hidden;text-overflow:ellipsis;white-space:nowrap}
-code,pre{font:12.5px/1.4 ui-monospace,SFMono-Regular,Menlo,Consolas,monospace}
-pre.repro{background:#1f2430;color:#e6e6e6;padding:8px 12px;border-radius:6px;margin:6px 0 0;overflow-x:auto;user-select:all}
-.grid{display:grid;grid-template-columns:repeat(2,minmax(0,1fr));gap:16px}
-figure,section{margin:0;background:#fff;border:1px solid #e3e5e8;border-radius:8px;padding:12px 14px;min-width:0}
-section{overflow-x:auto}
-td code{white-space:nowrap}
-.wide{grid-column:1/-1}
-figure svg{display:block;max-width:100%;height:auto;margin-top:6px}
-figcaption{color:#666;font-size:12.5px}
-table{border-collapse:collapse;width:100%;font-size:12.5px;margin-top:6px}
-th,td{text-align:left;padding:3px 8px;border-bottom:1px solid #eee;vertical-align:top}
-th{color:#555;font-weight:600;background:#fafafa}
-td.num,th.num{text-align:right;font-variant-numeric:tabular-nums;white-space:nowrap}
-.up{color:#c9302c}.down{color:#3d8b37}.sub{padding-left:1.5em;color:#555}
-.note{color:#666;font-size:12.5px;margin:6px 0 0}
-.warning{color:#8a5a00;background:#fff6e0;border:1px solid #f0d9a0;border-radius:6px;padding:4px 10px;margin:4px 0}
-details{margin-top:8px}summary{cursor:pointer;color:#555}
-footer{color:#888;font-size:12px;margin-top:20px}
-`;
-
-function page(title: string, header: string, body: string): string {
-  return `<!doctype html>
-<html lang="en"><head><meta charset="utf-8"><meta name="generator" content="pullsim"><meta name="viewport" content="width=device-width,initial-scale=1">
-<title>${esc(title)}</title><style>${CSS}</style></head>
-<body><main>
-${header}
-<div class="grid">
-${body}
-</div>
-<footer>pullsim report, built from the JSON next to this page; it works offline (no scripts, fonts or images are fetched).</footer>
-</main></body></html>
-`;
-}
-
-const badge = (pass: boolean, text: string) => `<span class="badge ${pass ? 'pass' : 'fail'}">${esc(text)}</span>`;
-const facts = (rows: [string, string][]) =>
-  `<dl class="facts">${rows.map(([k, v]) => `<div><dt>${esc(k)}</dt><dd title="${esc(v)}">${esc(v)}</dd></div>`).join('')}</dl>`;
-
-function figure(r: RenderedChart): string {
-  const c = r.chart;
-  return `<figure id="${esc(c.id)}"${c.wide ? ' class="wide"' : ''}><h2>${esc(c.title)}</h2><figcaption>${esc(c.caption)}</figcaption>${r.svg}</figure>`;
-}
-
-export interface Column<T> {
-  head: string;
-  cell: (row: T) => string;
-  num?: boolean;
-}
-
-/** An HTML table of at most TABLE_ROWS rows; cells are escaped unless `raw`. */
-function table<T>(rows: T[], cols: Column<T>[], raw = false): string {
-  const cls = (c: Column<T>) => (c.num ? ' class="num"' : '');
-  const head = `<tr>${cols.map((c) => `<th${cls(c)}>${esc(c.head)}</th>`).join('')}</tr>`;
-  const body = rows.slice(0, TABLE_ROWS).map((row) => `<tr>${cols.map((c) => `<td${cls(c)}>${raw ? c.cell(row) : esc(c.cell(row))}</td>`).join('')}</tr>`);
-  const more = rows.length > TABLE_ROWS ? `<p class="note">… and ${int(rows.length - TABLE_ROWS)} more rows in the JSON.</p>` : '';
-  return `<table>${head}${body.join('')}</table>${more}`;
-}
-
-const section = (title: string, inner: string, id: string) => `<section id="${id}" class="wide"><h2>${esc(title)}</h2>${inner}</section>`;
+import { duplicateCauses, nodeTable } from './html-diagnosis.js';
+import { badge, esc, facts, figure, page, section, table } from './html-kit.js';
+import { listedViolations } from './trouble.js';
+export { esc } from './html-kit.js';
 
 type Violation = ResultJson['violations'][number];
 const where = (v: Violation) => [v.node ? `node ${v.nodeIndex} (${v.node.slice(0, 8)})` : '', v.chunk ? `chunk ${v.chunk.slice(0, 8)}` : ''].filter(Boolean).join(', ') || 'the run';
 
+/** The violations table; each row's anchor is `violation-<its index in result.json's violations>`. */
 function violations(r: ResultJson): string {
   const dupTolerated = r.metrics.duplicates <= r.expect.maxDuplicates;
-  const shown = r.violations.filter((v) => !(v.kind === 'duplicate' && dupTolerated));
+  const shown = listedViolations(r).map((i) => ({ ...r.violations[i]!, i }));
   const kinds = [...new Set(r.violations.map((v) => v.kind))];
   const counts = kinds.map((k) => `${k}: ${int(r.truncated[k] ?? r.violations.filter((v) => v.kind === k).length)}`).join(', ');
   const intro = r.violations.length === 0 ? '<p>No violations: every AoR pair held, the run went quiescent, no duplicate delivery.</p>' : `<p class="note">${esc(counts)}${dupTolerated && r.metrics.duplicates > 0 ? ` — ${int(r.metrics.duplicates)} duplicates are within the allowed ${int(r.expect.maxDuplicates)} (see Duplicates above), so they are not listed here.` : ''}</p>`;
-  const rows = shown.length === 0 ? '' : table<Violation>(shown, [
+  const rows = shown.length === 0 ? '' : table<Violation & { i: number }>(shown, [
     { head: 'what', cell: (v) => esc(v.kind) },
-    { head: 'where', cell: (v) => esc(where(v)) },
+    { head: 'where', cell: (v) => (v.nodeIndex !== undefined && r.diagnosis ? `<a href="#node-${v.nodeIndex}">${esc(where(v))}</a>` : esc(where(v))) },
     { head: 'when', cell: (v) => esc(formatMicros(v.at)), num: true },
     { head: 'detail', cell: (v) => esc(v.detail) },
     { head: 'reproduce', cell: () => `<code>${esc(r.reproduce)}</code>` },
-  ], true);
+  ], true, (v) => `violation-${v.i}`);
   return section('Violations', intro + rows, 'violations');
 }
 
@@ -136,14 +61,21 @@ ${facts([
 </header>`;
 }
 
+const OLD_RESULT = section('Why', '<p class="note">This result.json has no diagnosis (it was written by an older pullsim): run the scenario again for fault windows, depth and subscriptions over time, nodes by trouble and the causes of duplicates.</p>', 'no-diagnosis');
+
 /** The run report page. Byte-identical for the same result. */
 export async function runReportHtml(r: ResultJson): Promise<string> {
   const rendered = await renderCharts(runCharts(r));
-  const fig = (id: string) => figure(rendered.find((x) => x.chart.id === id)!);
-  const body = [
-    fig('convergence'), fig('by-depth'), fig('completion'), fig('messages'), fig('bytes'), fig('latency'), fig('duplicates'),
-    firstDuplicates(r), fig('depths'), fig('degree'), violations(r),
-  ];
+  const fig = (id: string) => {
+    const c = rendered.find((x) => x.chart.id === id);
+    return c ? figure(c) : '';
+  };
+  const body = r.diagnosis
+    ? [
+        fig('faults'), fig('convergence'), fig('depth-strip'), fig('depth-groups'), fig('subscriptions'), nodeTable(r), fig('duplicates'), fig('by-depth'), duplicateCauses(r),
+        fig('completion'), fig('latency'), fig('messages'), fig('bytes'), fig('depths'), fig('degree'), violations(r),
+      ]
+    : [fig('convergence'), OLD_RESULT, fig('by-depth'), fig('completion'), fig('messages'), fig('bytes'), fig('latency'), fig('duplicates'), firstDuplicates(r), fig('depths'), fig('degree'), violations(r)];
   return page(`pullsim ${r.scenario} seed ${r.seed}`, runHeader(r), body.filter(Boolean).join('\n'));
 }
 

@@ -5,6 +5,8 @@ import type { Chart } from './specs.js';
 export interface RenderedChart {
   chart: Chart;
   svg: string;
+  /** the chart's narrow variant, when it has one */
+  narrowSvg?: string;
   warnings: string[];
 }
 
@@ -51,22 +53,43 @@ export function tidySvg(svg: string, prefix: string): string {
   let out = svg.replace(/ xmlns(:xlink)?="[^"]*"/g, '');
   out = out.replace(/\bid="([^"]+)"/g, (_, id: string) => `id="${ids.get(id)!}"`);
   out = out.replace(/url\(#([^)]+)\)/g, (whole, id: string) => (ids.has(id) ? `url(#${ids.get(id)!})` : whole));
-  return out.replace(/href="#([^"]+)"/g, (whole, id: string) => (ids.has(id) ? `href="#${ids.get(id)!}"` : whole));
+  out = out.replace(/href="#([^"]+)"/g, (whole, id: string) => (ids.has(id) ? `href="#${ids.get(id)!}"` : whole));
+  return titled(rounded(out));
+}
+
+/** Coordinates in paths and transforms to 2 decimals (vega writes up to 17 digits: bytes, not precision). */
+export function rounded(svg: string): string {
+  const round = (n: string) => String(Math.round(Number(n) * 100) / 100);
+  return svg.replace(/ (d|transform)="([^"]*)"/g, (_, attr: string, v: string) => ` ${attr}="${v.replace(/-?\d+\.\d{3,}(e-?\d+)?/g, round)}"`);
+}
+
+/**
+ * A mark item with a description (the specs give one only to marks with a tooltip) gets it as an SVG <title>,
+ * which browsers show on hover; vega writes it as an aria-label, which they do not.
+ */
+export function titled(svg: string): string {
+  return svg.replace(/<(\w+) aria-label="([^"]*)" role="graphics-symbol" aria-roledescription="[^"]*"([^>]*?)\/>/g, (_, tag: string, label: string, rest: string) => `<${tag}${rest}><title>${label}</title></${tag}>`);
 }
 
 /** Compiles vega-lite to vega and renders it headless (no canvas) to SVG. */
-export async function renderChart(chart: Chart): Promise<RenderedChart> {
+async function renderSpec(spec: Chart['spec'], prefix: string, warnings: string[]): Promise<string> {
   const { vega, vl } = await load();
-  const warnings: string[] = [];
   const logger = collector(warnings);
-  const compiled = vl.compile(chart.spec, { logger }).spec;
+  const compiled = vl.compile(spec, { logger }).spec;
   const view = new vega.View(vega.parse(compiled), { renderer: 'none', logger });
   try {
-    const svg = await view.toSVG();
-    return { chart, svg: tidySvg(svg, chart.id), warnings };
+    return tidySvg(await view.toSVG(), prefix);
   } finally {
     view.finalize();
   }
+}
+
+/** A chart (and its narrow variant) as inline SVG. */
+export async function renderChart(chart: Chart): Promise<RenderedChart> {
+  const warnings: string[] = [];
+  const svg = await renderSpec(chart.spec, chart.id, warnings);
+  if (!chart.narrow) return { chart, svg, warnings };
+  return { chart, svg, narrowSvg: await renderSpec(chart.narrow, `${chart.id}-n`, warnings), warnings };
 }
 
 /** Renders charts one after another (vega is single-threaded; order keeps output stable). */

@@ -5,6 +5,7 @@ import { MSG_NAMES } from '../protocol/stream/messages.js';
 import type { RunOutcome } from '../scenario/runner.js';
 import type { Scenario } from '../scenario/schema.js';
 import type { Topology } from '../topology/topology.js';
+import { buildDiagnosis, type DiagnosisResult } from './diagnosis-result.js';
 
 /** result.json: the contract later tools (report, compare, gate) read. */
 export interface ResultJson {
@@ -29,6 +30,8 @@ export interface ResultJson {
   /** `holders`: indexes into `nodes` (a 10k-node run has tens of millions of holders: ids would be 66 bytes each) */
   chunks: { addr: string; origin: string; holders: number[]; deliveries: number; aor: number; aorHeld: number; goOracle?: { expected: number; reached: number } }[];
   series: Series;
+  /** faults, depth and subscriptions over time, per-node trouble, causes of duplicates (absent in older files) */
+  diagnosis?: DiagnosisResult;
 }
 
 export interface Metrics {
@@ -105,6 +108,7 @@ export function buildResult(o: RunOutcome, file: string, hash: string, mutant?: 
   }));
   const messages: Record<string, number> = {};
   for (const name of MSG_NAMES) if (o.traffic.messages[name]) messages[name] = o.traffic.messages[name]!;
+  const diag = buildDiagnosis(o, hexChunk);
   return {
     pullsim: 1,
     scenario: o.scenario.name,
@@ -152,6 +156,7 @@ export function buildResult(o: RunOutcome, file: string, hash: string, mutant?: 
     links: w.links().map(([a, b]): [string, string] => [t.ids[a]!, t.ids[b]!]),
     chunks,
     series: buildSeries(o),
+    ...(diag ? { diagnosis: diag } : {}),
   };
 }
 

@@ -1,6 +1,7 @@
 import type { EventSink } from '../core/engine.js';
 import { createRng } from '../core/rng.js';
 import type { Micros } from '../core/units.js';
+import { Diagnosis } from '../check/diagnosis.js';
 import { Traffic } from '../check/series.js';
 import { LocalChecking, type Checking, type Judged } from '../check/session.js';
 import type { CheckSummary } from '../check/summary.js';
@@ -10,6 +11,7 @@ import { World } from '../sim/world.js';
 import { streamProtocol } from '../protocol/stream/plugin.js';
 import type { WorldObserver } from '../sim/observer.js';
 import type { Topology } from '../topology/topology.js';
+import type { FaultLog } from './faults.js';
 import type { Scenario } from './schema.js';
 import { Timeline } from './timeline.js';
 
@@ -30,7 +32,8 @@ export interface RunOptions {
   checkThread?: boolean;
   /**
    * collect what only the result file and the report read: each chunk's holders, and the curves' store times
-   * (walks over every stored pair; a 10k-node run has tens of millions). Default true.
+   * (walks over every stored pair; a 10k-node run has tens of millions), and the report's own observers
+   * (Diagnosis: depth and subscriptions over time, drops by peer, causes of duplicates). Default true.
    */
   details?: boolean;
 }
@@ -56,6 +59,10 @@ export interface RunOutcome {
   uploaded: number[];
   /** what makes the verdict say less than it seems: uploads that did not happen, nothing to check */
   warnings: string[];
+  /** the scenario's faults as windows */
+  faults: FaultLog;
+  /** what the report's observers saw (runs with details only) */
+  diagnosis: Diagnosis | undefined;
 }
 
 /** Runs one scenario on one seed: builds the world, applies the timeline, runs, and judges. */
@@ -72,6 +79,9 @@ export function runScenario(s: Scenario, topology: Topology, o: RunOptions): Run
   const traffic = new Traffic();
   for (const ob of checking.observers) world.observe(ob);
   world.observe(traffic);
+  const p = s.protocol;
+  const diagnosis = details ? new Diagnosis(topology.addrs, world.nodes.length, { neighbourhoodSize: p.neighbourhoodSize, onlyWithinDepth: p.syncWithinDepthOnly, clientBatchTimeout: p.clientBatchTimeout }) : undefined;
+  if (diagnosis) world.observe(diagnosis);
   for (const ob of o.observers ?? []) world.observe(ob);
   let timeline: Timeline;
   let judged: Judged;
@@ -97,6 +107,8 @@ export function runScenario(s: Scenario, topology: Topology, o: RunOptions): Run
     wallMs: (o.wallClock?.() ?? 0) - wall0,
     uploaded: timeline.uploaded,
     warnings: warningsOf(world, timeline, verdict),
+    faults: timeline.faults,
+    diagnosis,
   };
 }
 

@@ -6,6 +6,7 @@ import type { Traffic } from '../check/series.js';
 import type { LinkModel } from '../net/links.js';
 import type { World } from '../sim/world.js';
 import { eventKeys } from './event-keys.js';
+import { FaultLog, churnLabel, linkLabel } from './faults.js';
 import { resolveRef } from './loader.js';
 import type { Action, LinkChange, NodeRef, Scenario } from './schema.js';
 
@@ -47,8 +48,11 @@ export class Timeline {
   private readonly linkOps: LinkOp[] = [];
   private readonly touched = new Map<string, [number, number]>();
   private nextOp = 0;
+  private partitions = 0;
   /** told of chunks removed with `restore`: the node is still expected to hold them at the end */
   restore: ((node: number, chunk: number) => void) | undefined;
+  /** the faults as windows (from, to, nodes, a label in the scenario's units) for the report */
+  readonly faults = new FaultLog();
 
   constructor(
     private readonly world: World,
@@ -91,10 +95,12 @@ export class Timeline {
       const n = this.node(a.pause.node, k, 0);
       this.paused.add(n);
       w.pause(n);
+      this.faults.begin(`pause:${n}`, 'pause', `node ${n} paused`, [n], w.now);
     } else if ('resume' in a) {
       const n = this.node(a.resume.node, k, 0);
       this.paused.delete(n);
       w.resume(n);
+      this.faults.end(`pause:${n}`, w.now);
     } else if ('remove' in a) {
       const node = this.node(a.remove.node, k, 0);
       for (const [from, to] of a.remove.chunks) {
@@ -109,19 +115,22 @@ export class Timeline {
       this.churnRate = a.churn.rate;
       this.churnDown = a.churn.downtime;
       this.churnUntil = a.churn.until;
+      this.faults.begin('churn', 'churn', churnLabel(a.churn.rate, a.churn.downtime), null, w.now, a.churn.until);
       this.chains.push({ key: k, round: 0 });
       this.scheduleChurn(this.chains.length - 1);
     }
   }
 
-  private stop(n: number): void {
+  private stop(n: number, why = 'stopped'): void {
     this.stopped.add(n);
     this.world.stop(n);
+    this.faults.begin(`down:${n}`, 'down', `node ${n} ${why}`, [n], this.world.now);
   }
 
   private start(n: number): void {
     this.stopped.delete(n);
     this.world.restart(n);
+    this.faults.end(`down:${n}`, this.world.now);
   }
 
   // --- links: one, a node's, or all; spikes revert by event ----------------------------------------------
@@ -134,13 +143,17 @@ export class Timeline {
   private changeLinks(c: LinkChange, k: Key): void {
     const w = this.world;
     let pairs: [number, number][] | null = null;
-    if (c.a !== undefined && c.b !== undefined) pairs = [[this.node(c.a, k, 0), this.node(c.b, k, 1)]];
-    else if (c.node !== undefined) pairs = w.wantedPairs(this.node(c.node, k, 0));
+    let node: number | undefined;
+    const pair = c.a !== undefined && c.b !== undefined;
+    if (pair) pairs = [[this.node(c.a!, k, 0), this.node(c.b!, k, 1)]];
+    else if (c.node !== undefined) pairs = w.wantedPairs((node = this.node(c.node, k, 0)));
     const op: LinkOp = { id: this.nextOp++, pairs, change: c };
     this.linkOps.push(op);
     if (pairs) for (const [a, b] of pairs) this.touched.set(`${a}-${b}`, [a, b]);
     this.replayLinks();
     if (c.for !== undefined) w.engine.after(c.for, this.kRevert, op.id);
+    const nodes = pair ? pairs![0]! : node !== undefined ? [node] : null;
+    this.faults.begin(`links:${op.id}`, 'links', linkLabel(c, pair ? pairs![0] : undefined, node), nodes, w.now, c.for === undefined ? null : w.now + c.for);
   }
 
   /** A spike ends (unless a heal cleared it first). */
@@ -150,6 +163,7 @@ export class Timeline {
     this.linkOps.splice(i, 1);
     this.replayLinks();
     const w = this.world;
+    this.faults.end(`links:${id}`, w.now);
     w.lastActive = w.now;
     this.lastFault = w.now;
     this.traffic.action(`links restored @${formatMicros(w.now)}`, w.now);
@@ -180,6 +194,9 @@ export class Timeline {
       let slot = 0;
       p.groups.forEach((g, gi) => g.forEach((r) => (group[this.node(r, k, slot++)] = gi)));
     }
+    const members = 'halves' in p ? null : [...group.keys()].filter((i) => group[i]! >= 0);
+    const label = 'halves' in p ? 'partition: address halves' : `partition: ${p.groups.length} groups of ${p.groups.map((g) => g.length).join('/')}`;
+    this.faults.begin(`partition:${this.partitions++}`, 'partition', label, members, w.now);
     for (const [a, b] of w.wantedPairs()) {
       if (group[a] === -1 || group[b] === -1 || group[a] === group[b]) continue;
       this.partitioned.push([a, b]);
@@ -198,6 +215,7 @@ export class Timeline {
     this.linkOps.length = 0;
     this.replayLinks();
     this.churnUntil = 0;
+    this.faults.endAll(w.now);
   }
 
   // --- churn ------------------------------------------------------------------------------------------------
@@ -231,7 +249,7 @@ export class Timeline {
         w.lastActive = w.now;
         this.lastFault = w.now;
         this.traffic.action(`churn stop node=${n} @${formatMicros(w.now)}`, w.now);
-        this.stop(n);
+        this.stop(n, 'down (churn)');
         const [lo, hi] = this.churnDown;
         w.engine.after(lo + this.churnDraws.int(round, 1, hi - lo + 1), this.kChurn, CHURN_START, n);
       }

@@ -21,7 +21,7 @@ export interface WorldObserver {
   disconnected?(a: number, b: number, reason: string, t: Micros): void;
   nodeUp?(node: number, up: boolean, t: Micros): void;
   /** a node announced a protocol state the checkers may verify (Bee: its storage radius) */
-  state?(node: number, name: string, value: number, cause: string, t: Micros): void;
+  stateChanged?(node: number, name: string, value: number, cause: string, t: Micros): void;
   /** a scenario timeline action was applied */
   action?(label: string, t: Micros): void;
 }

@@ -88,7 +88,7 @@ export class World<M extends WireMessage = WireMessage, N extends ProtocolNode<M
       stored: (node: number, c: number) => this.emit('stored', node, c),
       removed: (node: number, c: number) => this.emit('removed', node, c),
       state: (node: number, name: string, value: number, cause: string) => {
-        for (const o of this.observers) o.state?.(node, name, value, cause, this.now);
+        for (const o of this.observers) o.stateChanged?.(node, name, value, cause, this.now);
       },
     };
     for (let i = 0; i < n; i++) {
