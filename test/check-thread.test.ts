@@ -15,6 +15,8 @@ import { runScenario, type RunOutcome } from '../src/scenario/runner.js';
 import type { WorldObserver } from '../src/sim/observer.js';
 import { AddressTable } from '../src/topology/address.js';
 import { BLOCK, RowWriter, replay } from '../src/check/wire.js';
+import type { ChecksModule } from '../src/check/properties.js';
+import { checks as streamChecks } from '../src/check/stream/checks.js';
 
 /** An observer that writes down every call it gets. */
 function tape(): { calls: string[]; observer: WorldObserver } {
@@ -27,6 +29,7 @@ function tape(): { calls: string[]; observer: WorldObserver } {
     sent: (f, to, m, _b, t) => void calls.push(`sent ${f} ${to} ${t} ${JSON.stringify(m)}`),
     connected: (a, b, t) => void calls.push(`connected ${a} ${b} ${t}`),
     disconnected: (a, b, r, t) => void calls.push(`disconnected ${a} ${b} ${r} ${t}`),
+    stateChanged: (n, name, v, cause, t) => void calls.push(`state ${n} ${name} ${v} ${cause} ${t}`),
   };
   return { calls, observer };
 }
@@ -41,7 +44,7 @@ test('rows replay every call the checkers observe, in order, across blocks', () 
       blocks.push([rows, n]);
       return new Float64Array(BLOCK);
     },
-  });
+  }, streamChecks as ChecksModule);
   const want = tape();
   const both = (f: (o: WorldObserver) => void) => (f(w), f(want.observer));
   const long = Array.from({ length: 4097 }, (_, i) => i % 3);
@@ -62,6 +65,7 @@ test('rows replay every call the checkers observe, in order, across blocks', () 
   both((o) => o.disconnected!(0, 1, 'batch has timed out', 6));
   both((o) => o.disconnected!(1, 2, 'batch has timed out', 7));
   both((o) => o.disconnected!(1, 3, 'node stopped', 8));
+  both((o) => o.stateChanged!(2, 'radius', 3, 'overflow', 9));
   w.flush();
   assert.ok(blocks.length >= 3, `${blocks.length} blocks`);
   assert.ok(blocks.every(([rows, n]) => rows.length === BLOCK && n <= BLOCK));
@@ -73,12 +77,13 @@ test('rows replay every call the checkers observe, in order, across blocks', () 
   for (const [rows, n] of blocks) {
     replay(rows, n, reasons, {
       observers: [got.observer],
+      module: streamChecks as ChecksModule,
       chunk: (id, r, at) => void seen.push(`${id}=${mirror.addWords(r, at)}`),
       expectBack: () => assert.unreachable('no expectBack was written'),
     });
   }
   assert.equal(got.calls, want.calls);
-  assert.equal(reasons, ['batch has timed out', 'node stopped'], 'each reason is written once, before its first use');
+  assert.equal(reasons, ['batch has timed out', 'node stopped', 'radius', 'overflow'], 'each text is written once, before its first use');
   // chunk 2 was the first stored: the addresses of 0..2 went first, in order, with their words
   assert.equal(seen, ['0=0', '1=1', '2=2']);
   for (let c = 0; c < 3; c++) assert.is(mirror.hex(c), chunks.hex(c));

@@ -5,8 +5,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { Recorder } from '../src/check/checker.js';
-import { Discipline } from '../src/check/discipline.js';
-import { judge, type Verdict, type VerdictOptions } from '../src/check/verdict.js';
+import { Breaches } from '../src/check/properties.js';
+import { judge, observedDepths, type Verdict, type VerdictOptions } from '../src/check/verdict.js';
 import { MS, SECOND } from '../src/core/units.js';
 import { buildResult, configHash } from '../src/report/result.js';
 import { loadScenario } from '../src/scenario/loader.js';
@@ -50,7 +50,7 @@ function deliver(rec: Recorder, node: number, chunk: number, from: number, ruid:
 
 function verdict(world: World, rec: Recorder, o: Partial<VerdictOptions> = {}): Verdict {
   const options: VerdictOptions = { quiescent: true, maxTime: 3600 * SECOND, maxDuplicates: 0, maxDrops: 0, neighbourhoodSize: 2, ...o };
-  return judge(world, rec, new Discipline(world, 2, false, 64), options);
+  return judge(world, rec, new Breaches(), observedDepths(world, 2), options);
 }
 
 const kinds = (v: Verdict): string[] => v.violations.map((x) => x.kind);

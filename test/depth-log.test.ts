@@ -8,7 +8,7 @@ import * as assert from 'uvu/assert';
 import { createRng } from '../src/core/rng.js';
 import { SECOND } from '../src/core/units.js';
 import { DepthLog, DOWN, type DepthListener } from '../src/check/depth-log.js';
-import { SubscriptionLog } from '../src/check/subscription-log.js';
+import { SubscriptionLog } from '../src/check/stream/subscription-log.js';
 import { MsgType } from '../src/protocol/stream/messages.js';
 import { depthFromPOs } from '../src/topology/depth.js';
 import { addressAtPO, randomAddresses, topologyOf } from './helpers/net.js';

@@ -4,7 +4,7 @@
  */
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { DuplicateCauses } from '../src/check/dup-causes.js';
+import { DuplicateCauses } from '../src/check/stream/dup-causes.js';
 import { MS, SECOND } from '../src/core/units.js';
 import { MsgType, encodeWants } from '../src/protocol/stream/messages.js';
 

@@ -11,7 +11,7 @@ import { fileURLToPath } from 'node:url';
 import { Traffic } from '../src/check/series.js';
 import { createRng } from '../src/core/rng.js';
 import { MS, SECOND, type Micros } from '../src/core/units.js';
-import { MsgType } from '../src/protocol/stream/messages.js';
+import { MSG_NAMES, MsgType } from '../src/protocol/stream/messages.js';
 import { loadScenario } from '../src/scenario/loader.js';
 import { runScenario } from '../src/scenario/runner.js';
 import { parseScenario, type Scenario } from '../src/scenario/schema.js';
@@ -47,7 +47,7 @@ function simulate(s: Scenario, topology: Topology, seed: number, ...observers: W
   const removals = s.events.some((e) => 'remove' in e.action);
   const world = new World(topology, { links: s.links, redialDelay: s.protocol.redialDelay ?? undefined, removals }, rng.fork('world'), streamProtocol(s.protocol));
   for (const o of observers) world.observe(o);
-  new Timeline(world, s, rng.fork('scenario'), new Traffic());
+  new Timeline(world, s, rng.fork('scenario'), new Traffic(MSG_NAMES));
   world.start();
   return world;
 }
@@ -304,7 +304,7 @@ test('churn events after a heal change nothing and do not move the start of the 
   const s = scenario([{ at: '1s', churn: { rate: '10/s', downtime: '2s', until: '11s' } }, { at: '4s', heal: {} }], { run: { convergeWithin: '60s' } });
   const rng = createRng(1);
   const world = new World(net64, { links: s.links, redialDelay: s.protocol.redialDelay ?? undefined }, rng.fork('world'), streamProtocol(s.protocol));
-  const timeline = new Timeline(world, s, rng.fork('scenario'), new Traffic());
+  const timeline = new Timeline(world, s, rng.fork('scenario'), new Traffic(MSG_NAMES));
   world.start();
   world.runUntilQuiescent(60 * SECOND);
   assert.is(timeline.lastFault, 4 * SECOND);

@@ -1,7 +1,7 @@
 /** The discipline checker's table of open GetRanges: keys, ruid chains across servers, reuse of rows. */
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { OpenRanges } from '../src/check/ranges.js';
+import { OpenRanges } from '../src/check/stream/ranges.js';
 
 test('an answer closes the request of its server and ruid, and frees the key', () => {
   const r = new OpenRanges(3);

@@ -69,6 +69,16 @@ function importTarget(file: string, spec: string): string | undefined {
   return first.replace(/\.(js|ts)$/, '');
 }
 
+/** The protocol-specific folders: protocol/<kind>/ and its checker properties, check/<kind>/. */
+const PLUGIN = /^src\/(protocol|check)\/(stream|bee)\//;
+
+/** sim/ and the neutral check/ import no protocol's own code (only its checker properties under check/<kind>/ do). */
+function pluginLeak(file: string, spec: string): boolean {
+  if (!spec.startsWith('.')) return false;
+  const neutral = file.startsWith('src/sim/') || (file.startsWith('src/check/') && !PLUGIN.test(file));
+  return neutral && PLUGIN.test(posix.normalize(posix.join(posix.dirname(file), spec)));
+}
+
 const IMPORT = /(?:\bfrom\s*|\bimport\s*\(\s*|^\s*import\s+)(['"])([^'"]+)\1/g;
 
 /** Every style problem of one src file, as "file:line: what". */
@@ -96,6 +106,7 @@ function tidyProblems(file: string, text: string): string[] {
       if (target === undefined) continue;
       if (folder === 'protocol' && PROTOCOL_MUST_NOT_IMPORT.includes(target)) problems.push(`${at}: protocol/ imports ${spec} (protocol may import core/ and topology/ only)`);
       if (folder === 'core' && target !== 'core') problems.push(`${at}: core/ imports ${spec} (core imports no other src folder)`);
+      if (pluginLeak(file, spec)) problems.push(`${at}: ${file.split('/')[1]}/ imports ${spec}, a protocol's own code (only protocol/<kind>/ and check/<kind>/ may)`);
     }
   });
   return problems;
@@ -148,6 +159,14 @@ test('the wall clock is allowed in the cli and with an explicit opt-out outside 
     assert.ok(p.some((x) => x.includes('opt-out is not allowed')), `${dir}: ${p.join('; ')}`);
     assert.ok(p.some((x) => x.includes('new Date(')), `${dir} still reports the use`);
   }
+});
+
+test("sim/ and the neutral check/ import no protocol's own code; a protocol's checker properties may", () => {
+  const uses = "import { SyncNode } from '../protocol/stream/node.js';\nimport { x } from '../protocol/api.js';\n";
+  assert.equal(tidyProblems('src/sim/x.ts', uses), ["src/sim/x.ts:1: sim/ imports ../protocol/stream/node.js, a protocol's own code (only protocol/<kind>/ and check/<kind>/ may)"]);
+  assert.equal(tidyProblems('src/check/x.ts', "import { c } from './bee/checks.js';").length, 1);
+  assert.equal(tidyProblems('src/check/stream/x.ts', "import { M } from '../../protocol/stream/messages.js';"), []);
+  assert.equal(tidyProblems('src/scenario/x.ts', "import { S } from '../protocol/stream/plugin.js';"), []);
 });
 
 test('a file over 400 lines is reported', () => {

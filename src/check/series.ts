@@ -1,5 +1,6 @@
 import type { Micros } from '../core/units.js';
-import { MSG_NAMES, type Message } from '../protocol/stream/messages.js';
+import type { WireMessage } from '../protocol/api.js';
+import { SCENARIO_REASONS } from './drops.js';
 import type { WorldObserver } from '../sim/observer.js';
 
 const MAX_BUCKETS = 400;
@@ -58,8 +59,11 @@ export class Traffic implements WorldObserver {
   readonly marks: { at: Micros; label: string }[] = [];
   private readonly markLimit = 500;
 
-  sent(_from: number, _to: number, msg: Message, bytes: number, t: Micros): void {
-    const name = MSG_NAMES[msg.type];
+  /** `names`: the protocol's message names by type */
+  constructor(private readonly names: readonly string[]) {}
+
+  sent(_from: number, _to: number, msg: WireMessage, bytes: number, t: Micros): void {
+    const name = this.names[msg.type]!;
     this.messages[name] = (this.messages[name] ?? 0) + 1;
     this.bytes += bytes;
     this.messageSeries.add(name, t);
@@ -67,7 +71,7 @@ export class Traffic implements WorldObserver {
   }
 
   disconnected(_a: number, _b: number, reason: string, t: Micros): void {
-    if (reason === 'disconnected by scenario' || reason === 'node stopped') {
+    if (SCENARIO_REASONS.includes(reason)) {
       this.disconnects++;
       return;
     }

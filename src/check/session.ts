@@ -1,17 +1,12 @@
 import type { WorldObserver } from '../sim/observer.js';
 import { Recorder } from './checker.js';
-import { Discipline } from './discipline.js';
+import { DropWatch } from './drops.js';
+import { Breaches, type ChecksModule, type ProtocolChecks } from './properties.js';
 import { PairIndex } from './pairs.js';
 import { summarize, type CheckSummary } from './summary.js';
 import { judge, type Verdict, type VerdictOptions } from './verdict.js';
 import type { CheckWorld } from './view.js';
 
-/** The discipline checker's settings (from the scenario's protocol). */
-export interface CheckParams {
-  neighbourhoodSize: number;
-  onlyWithinDepth: boolean;
-  batchSize: number;
-}
 
 /** A judged run: the verdict, what else its consumers read, and how long judging took. */
 export interface Judged {
@@ -32,21 +27,26 @@ export interface Checking {
   dispose(): void;
 }
 
-/** The recorder and the discipline checker over one world, sharing one pair index (in this thread). */
+/**
+ * The checkers of one run in this thread: the recorder (who holds what, duplicates), drops, and the protocol's own
+ * properties, sharing one pair index and one list of breaches.
+ */
 export class LocalChecking implements Checking {
   readonly recorder: Recorder;
-  readonly discipline: Discipline;
+  readonly breaches = new Breaches();
+  readonly properties: ProtocolChecks;
   readonly observers: WorldObserver[];
 
   constructor(
     world: CheckWorld,
-    p: CheckParams,
+    module: ChecksModule,
+    params: unknown,
     private readonly clock?: () => number,
   ) {
     const pairs = new PairIndex(world.nodes.length, world.arena);
     this.recorder = new Recorder(world, undefined, pairs);
-    this.discipline = new Discipline(world, p.neighbourhoodSize, p.onlyWithinDepth, p.batchSize, pairs);
-    this.observers = [this.recorder, this.discipline];
+    this.properties = module.create({ world, params, pairs, breaches: this.breaches });
+    this.observers = [this.recorder, ...this.properties.observers, new DropWatch(this.breaches)];
   }
 
   expectBack(node: number, chunk: number): void {
@@ -59,8 +59,8 @@ export class LocalChecking implements Checking {
 
   finish(world: CheckWorld, o: VerdictOptions, details: boolean): Judged {
     const t0 = this.clock?.() ?? 0;
-    const verdict = judge(world, this.recorder, this.discipline, o);
-    const checks = summarize(this.recorder, this.discipline, verdict, world.nodes.length, details);
+    const verdict = judge(world, this.recorder, this.breaches, this.properties.thresholds(world), o);
+    const checks = summarize(this.recorder, this.breaches, this.properties.metrics(), verdict, world.nodes.length, details);
     return { verdict, checks, checkMs: (this.clock?.() ?? 0) - t0 };
   }
 }

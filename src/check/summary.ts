@@ -1,6 +1,6 @@
 import type { Micros } from '../core/units.js';
 import type { Recorder } from './checker.js';
-import type { Discipline } from './discipline.js';
+import type { Breaches } from './properties.js';
 import type { Buckets } from './series.js';
 import type { Verdict } from './verdict.js';
 
@@ -17,10 +17,13 @@ export interface CheckCurves {
  * so the checkers may live in another thread (check/thread.ts) and send it back.
  */
 export interface CheckSummary {
-  /** chunks carried by ChunkDelivery messages */
+  /** chunks carried into stores by the protocol's delivering messages */
   arrivals: number;
   duplicateSeries: ReturnType<Buckets['toJSON']>;
-  discipline: Discipline['counts'];
+  /** breaches by kind: drops and the protocol's own properties */
+  breaches: Record<string, number>;
+  /** the protocol's own measures (Bee: deliveries outside the receiver's radius) */
+  metrics: Record<string, number>;
   /** duplicates per node */
   duplicatesByNode: Int32Array;
   /** per node, the senders of its duplicate copies, most first: [node, sender, duplicates], at most 3 a node */
@@ -29,11 +32,12 @@ export interface CheckSummary {
 }
 
 /** The summary of a judged run; `curves` walks every stored pair (the report's only). */
-export function summarize(rec: Recorder, discipline: Discipline, v: Verdict, nodes: number, curves: boolean): CheckSummary {
+export function summarize(rec: Recorder, breaches: Breaches, metrics: Record<string, number>, v: Verdict, nodes: number, curves: boolean): CheckSummary {
   return {
     arrivals: rec.arrivals,
     duplicateSeries: rec.duplicateSeries.toJSON(),
-    discipline: { ...discipline.counts },
+    breaches: { ...breaches.counts },
+    metrics,
     duplicatesByNode: rec.duplicatesByNode.slice(),
     duplicateSenders: topSenders(rec.duplicateSenders, nodes),
     curves: curves ? curvesOf(rec, v, nodes) : undefined,

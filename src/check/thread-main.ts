@@ -4,6 +4,7 @@
 import { receiveMessageOnPort, workerData } from 'node:worker_threads';
 import { Int32Arena } from '../core/arena.js';
 import { AddressTable } from '../topology/address.js';
+import type { ChecksModule } from './properties.js';
 import { LocalChecking } from './session.js';
 import { Ctrl, RING_BLOCKS, type ThreadAnswer, type ThreadFinish, type ThreadInit } from './thread.js';
 import type { CheckWorld } from './view.js';
@@ -44,10 +45,12 @@ class MirrorWorld implements CheckWorld {
 }
 
 const world = new MirrorWorld(init);
-const checking = new LocalChecking(world, init.params, init.timed ? () => performance.now() : undefined);
+const module = ((await import(init.module)) as { checks: ChecksModule }).checks;
+const checking = new LocalChecking(world, module, init.params, init.timed ? () => performance.now() : undefined);
 const reasons: string[] = [];
 const target: RowTarget = {
   observers: checking.observers,
+  module,
   chunk: (id, rows, at) => {
     if (world.chunks.addWords(rows, at) !== id) throw new Error(`assertion failed: chunk ${id} arrived out of order`);
   },

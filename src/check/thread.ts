@@ -1,7 +1,8 @@
 import { MessageChannel, Worker, receiveMessageOnPort, type MessagePort } from 'node:worker_threads';
 import type { WorldObserver } from '../sim/observer.js';
 import type { AddressTable } from '../topology/address.js';
-import type { CheckParams, Checking, Judged } from './session.js';
+import type { ChecksModule } from './properties.js';
+import type { Checking, Judged } from './session.js';
 import type { VerdictOptions } from './verdict.js';
 import type { CheckWorld } from './view.js';
 import { BLOCK, RowWriter } from './wire.js';
@@ -24,7 +25,9 @@ export interface ThreadInit {
   ids: readonly string[];
   /** the node addresses' words */
   addrs: Uint32Array;
-  params: CheckParams;
+  /** the URL of the protocol's check module (the thread imports it) and its parameters */
+  module: string;
+  params: unknown;
   /** RING_BLOCKS blocks of BLOCK doubles */
   ring: SharedArrayBuffer;
   /** Int32 control words (Ctrl) */
@@ -71,7 +74,11 @@ export class ThreadChecking implements Checking {
   private published = 0;
   private done = false;
 
-  constructor(world: { readonly nodes: { readonly length: number }; readonly topology: { readonly addrs: AddressTable; readonly ids: readonly string[] }; readonly chunks: AddressTable }, p: CheckParams, timed: boolean) {
+  constructor(
+    world: { readonly nodes: { readonly length: number }; readonly topology: { readonly addrs: AddressTable; readonly ids: readonly string[] }; readonly chunks: AddressTable },
+    checks: { module: ChecksModule; url: string; params: unknown },
+    timed: boolean,
+  ) {
     const { port1, port2 } = new MessageChannel();
     this.port = port1;
     const n = world.nodes.length;
@@ -79,7 +86,8 @@ export class ThreadChecking implements Checking {
       nodes: n,
       ids: world.topology.ids,
       addrs: world.topology.addrs.words.slice(0, n * 8),
-      params: p,
+      module: checks.url,
+      params: checks.params,
       ring: this.ring.buffer as SharedArrayBuffer,
       ctrl: this.ctrl.buffer as SharedArrayBuffer,
       flag: this.flag,
@@ -91,7 +99,7 @@ export class ThreadChecking implements Checking {
     this.worker = new Worker(new URL('./thread-main.js', import.meta.url), { workerData: init, transferList: [port2], resourceLimits: { maxYoungGenerationSizeMb: YOUNG_MB } });
     // a run that throws before finish must not keep the process alive for the thread's sake
     this.worker.unref();
-    this.writer = new RowWriter(world.chunks, { first: () => this.slot(0), block: (_rows, length) => (this.publish(length), this.nextSlot()) });
+    this.writer = new RowWriter(world.chunks, { first: () => this.slot(0), block: (_rows, length) => (this.publish(length), this.nextSlot()) }, checks.module);
     this.observers = [this.writer];
   }
 

@@ -4,9 +4,10 @@ import { po256, WORDS } from '../topology/address.js';
 import { depthFromBins, depthFromPOs } from '../topology/depth.js';
 import type { CheckWorld } from './view.js';
 import type { Duplicate, Recorder } from './checker.js';
-import type { Discipline } from './discipline.js';
+import type { Breaches } from './properties.js';
 
-export type ViolationKind = 'missing' | 'duplicate' | 'liveness' | 'drop' | 'exclusion' | 'range' | 'offer' | 'vacuous';
+/** The neutral checkers' kinds, and the protocol's own breach kinds (stream!: exclusion, range, offer; Bee: radius, ...). */
+export type ViolationKind = 'missing' | 'duplicate' | 'liveness' | 'drop' | 'vacuous' | (string & Record<never, never>);
 
 export interface Violation {
   kind: ViolationKind;
@@ -35,7 +36,10 @@ export interface Verdict {
   violations: Violation[];
   /** more violations of a kind than were listed */
   truncated: Partial<Record<ViolationKind, number>>;
+  /** each node's Kademlia depth at the end, from its live links */
   depths: number[];
+  /** each node's responsibility threshold at the end (its protocol's rule: stream! its depth, Bee its radius) */
+  thresholds: number[];
   chunks: ChunkFacts[];
   aorPairs: number;
   aorHeld: number;
@@ -62,6 +66,8 @@ export interface VerdictOptions {
   convergeBy?: Micros | undefined;
   /** list each chunk's holders (ChunkFacts.holders; otherwise empty, and only counted). Default true. */
   holders?: boolean;
+  /** what a node's responsibility threshold is called in violations (stream!: depth; Bee: radius) */
+  thresholdName?: string;
   /** fewer (chunk, AoR node) pairs than this is a `vacuous` violation (the scenario's expect.minAorPairs) */
   minAorPairs?: number;
 }
@@ -83,10 +89,12 @@ export function observedDepths(world: CheckWorld, neighbourhoodSize: number): nu
 }
 
 /**
- * The verdict over a finished run: replication (every up node n with PO(n,c) >= depth(n) holds c),
- * exactly-once (no delivery to a node that already held the chunk), liveness (quiescent before maxTime).
+ * The verdict over a finished run: replication (every up node n with PO(n,c) >= threshold(n) holds c, the threshold
+ * by its protocol's rule), exactly-once (no delivery to a node that already held the chunk, beyond the bound),
+ * liveness (quiescent before maxTime, converged within the bound), and every breach the checkers saw (drops beyond
+ * their bound, and each of the protocol's own properties).
  */
-export function judge(world: CheckWorld, rec: Recorder, discipline: Discipline, o: VerdictOptions): Verdict {
+export function judge(world: CheckWorld, rec: Recorder, breaches: Breaches, thresholds: number[], o: VerdictOptions): Verdict {
   const limit = o.listLimit ?? 200;
   const n = world.nodes.length;
   const depths = observedDepths(world, o.neighbourhoodSize);
@@ -96,7 +104,7 @@ export function judge(world: CheckWorld, rec: Recorder, discipline: Discipline, 
     counts[v.kind] = (counts[v.kind] ?? 0) + 1;
     if (counts[v.kind]! <= limit) violations.push(v);
   };
-  const candidates = new AorIndex(world, depths);
+  const candidates = new AorIndex(world, thresholds);
   const chunks: ChunkFacts[] = [];
   let aorPairs = 0;
   let aorHeld = 0;
@@ -127,7 +135,7 @@ export function judge(world: CheckWorld, rec: Recorder, discipline: Discipline, 
         if (t > convergence) convergence = t;
       } else {
         pAt.push(-1);
-        add({ kind: 'missing', chunk, node, at: world.now, detail: `depth ${depths[node]}, PO ${po256(world.topology.addrs, node, world.chunks, chunk)}` });
+        add({ kind: 'missing', chunk, node, at: world.now, detail: `${o.thresholdName ?? 'depth'} ${thresholds[node]}, PO ${po256(world.topology.addrs, node, world.chunks, chunk)}` });
       }
     }
     aorPairs += aor;
@@ -135,8 +143,8 @@ export function judge(world: CheckWorld, rec: Recorder, discipline: Discipline, 
     chunks.push({ chunk, origin, holders, aor, aorHeld: held, deliveries: rec.deliveries.get(chunk) ?? 0, goOracle: oracle.check(chunk, rec) });
   }
   for (const d of rec.duplicates) add(duplicateViolation(d));
-  for (const b of discipline.breaches) add({ kind: b.kind, node: b.node, ...(b.chunk !== undefined ? { chunk: b.chunk } : {}), at: b.at, detail: b.detail });
-  for (const k of ['drop', 'exclusion', 'range', 'offer'] as const) if (discipline.counts[k] > (counts[k] ?? 0)) counts[k] = discipline.counts[k];
+  for (const b of breaches.list) add({ kind: b.kind, node: b.node, ...(b.chunk !== undefined ? { chunk: b.chunk } : {}), at: b.at, detail: b.detail });
+  for (const [k, c] of Object.entries(breaches.counts)) if (c > (counts[k] ?? 0)) counts[k] = c;
   const dupExcess = rec.duplicateCount > o.maxDuplicates;
   if (rec.duplicateCount > rec.duplicates.length) counts.duplicate = rec.duplicateCount;
   if (!o.quiescent) {
@@ -158,26 +166,20 @@ export function judge(world: CheckWorld, rec: Recorder, discipline: Discipline, 
   }
   const truncated: Partial<Record<ViolationKind, number>> = {};
   for (const [k, c] of Object.entries(counts) as [ViolationKind, number][]) if (c > violations.filter((v) => v.kind === k).length) truncated[k] = c;
-  const pass =
-    (counts.missing ?? 0) === 0 &&
-    (counts.liveness ?? 0) === 0 &&
-    (counts.exclusion ?? 0) === 0 &&
-    (counts.range ?? 0) === 0 &&
-    (counts.offer ?? 0) === 0 &&
-    (counts.vacuous ?? 0) === 0 &&
-    discipline.counts.drop <= o.maxDrops &&
-    !dupExcess;
+  // every kind fails the run but drops within their bound and duplicates within theirs
+  const pass = Object.entries(counts).every(([k, c]) => k === 'duplicate' || !c || (k === 'drop' && c <= o.maxDrops)) && !dupExcess;
   return {
     pass,
     violations,
     truncated,
     depths,
+    thresholds,
     chunks,
     aorPairs,
     aorHeld,
     redundancy: holdersTotal - aorHeld,
     duplicates: rec.duplicateCount,
-    drops: discipline.counts.drop,
+    drops: breaches.count('drop'),
     convergenceMicros: convergence,
     quiescent: o.quiescent,
     pairs: { node: Int32Array.from(pNode), chunk: Int32Array.from(pChunk), storedAt: Float64Array.from(pAt) },

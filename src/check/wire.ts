@@ -1,12 +1,14 @@
 import type { Micros } from '../core/units.js';
-import { MsgType, type Message } from '../protocol/stream/messages.js';
+import type { WireMessage } from '../protocol/api.js';
 import { WORDS, type AddressTable } from '../topology/address.js';
 import type { WorldObserver } from '../sim/observer.js';
+import type { ChecksModule, RowSink } from './properties.js';
 
 /**
  * The world's events as the checkers observe them, written as rows of numbers into blocks (Float64Array) that
- * a check thread replays in order (check/thread.ts). Only what the recorder and the discipline checker read
- * is written: stores, removals, uploads, arrivals, the requests and answers of ranges, connections.
+ * a check thread replays in order (check/thread.ts). Only what the checkers read is written: stores, removals,
+ * uploads, arrivals, connections, announced states; a protocol's check module writes the rows of the messages its
+ * own properties read (ops 32 and up).
  */
 export const Op = {
   /** id, 8 address words: a chunk's address, before its first use */
@@ -17,22 +19,16 @@ export const Op = {
   Removed: 4,
   /** node, from, ruid, t, count, chunk x count: the chunks of one ChunkDelivery */
   Arrived: 5,
-  /** from, to, t, ruid, bin, rangeFrom, rangeTo, batchSize */
-  GetRange: 6,
-  /** from, to, t, ruid, lastIndex, count, hash x count */
-  Offered: 7,
-  /** from, to, t, ruid, lastIndex */
-  BatchDone: 8,
-  /** from, to, t, ruid, bin, live (0/1), code */
-  StreamState: 9,
   /** a, b, t */
   Connected: 10,
   /** a, b, t, reason (index into the reasons sent so far) */
   Disconnected: 11,
   /** node, chunk: a removal the scenario expects sync to undo */
   ExpectBack: 12,
-  /** length, UTF-16 code units x length: the next disconnect reason (numbered from 0 in order) */
+  /** length, UTF-16 code units x length: the next text (a disconnect reason, a state's name or cause), numbered from 0 */
   Reason: 13,
+  /** node, t, name (text number), value, cause (text number) */
+  State: 14,
 } as const;
 
 /** doubles per block (512 KiB); no row is longer (an offer has at most a batch of 4096 hashes, plus one) */
@@ -50,17 +46,23 @@ export interface BlockSink {
  * Writes the world's events as rows (it is a WorldObserver); `flush` hands the partial block on. A row never
  * straddles two blocks.
  */
-export class RowWriter implements WorldObserver {
-  private rows: Float64Array;
+export class RowWriter implements WorldObserver, RowSink {
+  private block: Float64Array;
   private n = 0;
   private chunksSent = 0;
-  private readonly reasons = new Map<string, number>();
+  private readonly texts = new Map<string, number>();
 
   constructor(
     private readonly chunks: AddressTable,
     private readonly sink: BlockSink,
+    /** the protocol's check module: it writes the rows of the messages its properties read */
+    private readonly module: ChecksModule,
   ) {
-    this.rows = sink.first();
+    this.block = sink.first();
+  }
+
+  rows(): Float64Array {
+    return this.block;
   }
 
   uploaded(node: number, chunk: number, t: Micros): void {
@@ -83,26 +85,15 @@ export class RowWriter implements WorldObserver {
     this.put(this.reserve(7), Op.Arrived, node, chunk, from, ruid, t, index);
   }
 
-  sent(from: number, to: number, m: Message, _bytes: number, t: Micros): void {
-    switch (m.type) {
-      case MsgType.GetRange:
-        this.put(this.reserve(9), Op.GetRange, from, to, t, m.ruid, m.bin, m.from, m.to, m.batchSize);
-        return;
-      case MsgType.OfferedHashes: {
-        const hs = m.hashes;
-        const r = this.reserve(7 + hs.length);
-        this.put(r, Op.Offered, from, to, t, m.ruid, m.lastIndex, hs.length);
-        const rows = this.rows;
-        for (let i = 0; i < hs.length; i++) rows[r + 7 + i] = hs[i]!;
-        return;
-      }
-      case MsgType.BatchDone:
-        this.put(this.reserve(6), Op.BatchDone, from, to, t, m.ruid, m.lastIndex);
-        return;
-      case MsgType.StreamState:
-        this.put(this.reserve(8), Op.StreamState, from, to, t, m.ruid, m.bin, m.live ? 1 : 0, m.code);
-        return;
-    }
+  sent(from: number, to: number, m: WireMessage, _bytes: number, t: Micros): void {
+    this.module.encode(this, from, to, m, t);
+  }
+
+  stateChanged(node: number, name: string, value: number, cause: string, t: Micros): void {
+    // the texts' rows first: a row is reserved only once its values are known (reserving may start a new block)
+    const n = this.text(name);
+    const c = this.text(cause);
+    this.put(this.reserve(6), Op.State, node, t, n, value, c);
   }
 
   connected(a: number, b: number, t: Micros): void {
@@ -110,21 +101,27 @@ export class RowWriter implements WorldObserver {
   }
 
   disconnected(a: number, b: number, reason: string, t: Micros): void {
-    let id = this.reasons.get(reason);
+    const r = this.text(reason);
+    this.put(this.reserve(5), Op.Disconnected, a, b, t, r);
+  }
+
+  /** A text's number: written as a Reason row the first time it is met. */
+  private text(s: string): number {
+    let id = this.texts.get(s);
     if (id === undefined) {
-      this.reasons.set(reason, (id = this.reasons.size));
-      const r = this.reserve(2 + reason.length);
-      this.rows[r] = Op.Reason;
-      this.rows[r + 1] = reason.length;
-      for (let i = 0; i < reason.length; i++) this.rows[r + 2 + i] = reason.charCodeAt(i);
+      this.texts.set(s, (id = this.texts.size));
+      const r = this.reserve(2 + s.length);
+      this.block[r] = Op.Reason;
+      this.block[r + 1] = s.length;
+      for (let i = 0; i < s.length; i++) this.block[r + 2 + i] = s.charCodeAt(i);
     }
-    this.put(this.reserve(5), Op.Disconnected, a, b, t, id);
+    return id;
   }
 
   /** Hands the rows written so far on. */
   flush(): void {
     if (this.n === 0) return;
-    this.rows = this.sink.block(this.rows, this.n);
+    this.block = this.sink.block(this.block, this.n);
     this.n = 0;
   }
 
@@ -135,7 +132,7 @@ export class RowWriter implements WorldObserver {
 
   /** Up to nine values from row index r, just reserved (a fixed-arity call: no array per row). */
   private put(r: number, v0: number, v1: number, v2: number, v3: number, v4 = 0, v5 = 0, v6 = 0, v7 = 0, v8 = 0): void {
-    const a = this.rows;
+    const a = this.block;
     a[r] = v0;
     a[r + 1] = v1;
     a[r + 2] = v2;
@@ -154,16 +151,16 @@ export class RowWriter implements WorldObserver {
     const w = this.chunks.words;
     for (let c = this.chunksSent; c <= upTo; c++) {
       const r = this.reserve(2 + WORDS);
-      this.rows[r] = Op.Chunk;
-      this.rows[r + 1] = c;
-      for (let k = 0; k < WORDS; k++) this.rows[r + 2 + k] = w[c * WORDS + k]!;
+      this.block[r] = Op.Chunk;
+      this.block[r + 1] = c;
+      for (let k = 0; k < WORDS; k++) this.block[r + 2 + k] = w[c * WORDS + k]!;
     }
     this.chunksSent = upTo + 1;
   }
 
   /** The index of `size` free doubles in the current block (a fresh block when they do not fit). */
-  private reserve(size: number): number {
-    if (this.n + size > this.rows.length) {
+  reserve(size: number): number {
+    if (this.n + size > this.block.length) {
       if (size > BLOCK) throw new Error(`assertion failed: a check row of ${size} doubles (at most ${BLOCK})`);
       this.flush();
     }
@@ -176,15 +173,17 @@ export class RowWriter implements WorldObserver {
 /** Receives replayed events: the checkers, and the chunk addresses and removals the thread's world keeps. */
 export interface RowTarget {
   observers: WorldObserver[];
+  /** the protocol's check module: its rows go back through it */
+  module: ChecksModule;
   chunk(id: number, words: Float64Array, at: number): void;
   expectBack(node: number, chunk: number): void;
 }
 
 /**
  * Replays rows written by RowWriter, in order, as the same observer calls (messages rebuilt as objects); the
- * disconnect reasons met are appended to `reasons`.
+ * texts met (disconnect reasons, state names and causes) are appended to `texts`.
  */
-export function replay(rows: Float64Array, length: number, reasons: string[], target: RowTarget): void {
+export function replay(rows: Float64Array, length: number, texts: string[], target: RowTarget): void {
   const obs = target.observers;
   let r = 0;
   while (r < length) {
@@ -216,50 +215,28 @@ export function replay(rows: Float64Array, length: number, reasons: string[], ta
         for (const o of obs) o.arrived?.(rows[r + 1]!, rows[r + 2]!, rows[r + 3]!, rows[r + 4]!, rows[r + 5]!, rows[r + 6]!);
         r += 7;
         break;
-      case Op.GetRange: {
-        const m: Message = { type: MsgType.GetRange, ruid: rows[r + 4]!, bin: rows[r + 5]!, from: rows[r + 6]!, to: rows[r + 7]!, batchSize: rows[r + 8]! };
-        for (const o of obs) o.sent?.(rows[r + 1]!, rows[r + 2]!, m, 0, rows[r + 3]!);
-        r += 9;
-        break;
-      }
-      case Op.Offered: {
-        const count = rows[r + 6]!;
-        const hashes = Array.from(rows.subarray(r + 7, r + 7 + count));
-        const m: Message = { type: MsgType.OfferedHashes, ruid: rows[r + 4]!, lastIndex: rows[r + 5]!, hashes };
-        for (const o of obs) o.sent?.(rows[r + 1]!, rows[r + 2]!, m, 0, rows[r + 3]!);
-        r += 7 + count;
-        break;
-      }
-      case Op.BatchDone: {
-        const m: Message = { type: MsgType.BatchDone, ruid: rows[r + 4]!, lastIndex: rows[r + 5]! };
-        for (const o of obs) o.sent?.(rows[r + 1]!, rows[r + 2]!, m, 0, rows[r + 3]!);
-        r += 6;
-        break;
-      }
-      case Op.StreamState: {
-        const m: Message = { type: MsgType.StreamState, ruid: rows[r + 4]!, bin: rows[r + 5]!, live: rows[r + 6] === 1, code: rows[r + 7]! };
-        for (const o of obs) o.sent?.(rows[r + 1]!, rows[r + 2]!, m, 0, rows[r + 3]!);
-        r += 8;
-        break;
-      }
       case Op.Connected:
         for (const o of obs) o.connected?.(rows[r + 1]!, rows[r + 2]!, rows[r + 3]!);
         r += 4;
         break;
       case Op.Disconnected:
-        for (const o of obs) o.disconnected?.(rows[r + 1]!, rows[r + 2]!, reasons[rows[r + 4]!]!, rows[r + 3]!);
+        for (const o of obs) o.disconnected?.(rows[r + 1]!, rows[r + 2]!, texts[rows[r + 4]!]!, rows[r + 3]!);
         r += 5;
         break;
       case Op.Reason: {
         const len = rows[r + 1]!;
         let text = '';
         for (let i = 0; i < len; i++) text += String.fromCharCode(rows[r + 2 + i]!);
-        reasons.push(text);
+        texts.push(text);
         r += 2 + len;
         break;
       }
+      case Op.State:
+        for (const o of obs) o.stateChanged?.(rows[r + 1]!, texts[rows[r + 3]!]!, rows[r + 4]!, texts[rows[r + 5]!]!, rows[r + 2]!);
+        r += 6;
+        break;
       default:
-        throw new Error(`assertion failed: check row ${r} has unknown op ${op}`);
+        r += target.module.decode(rows, r, obs);
     }
   }
 }

@@ -1,4 +1,4 @@
-import { CAUSES } from '../check/dup-causes.js';
+import { CAUSES } from '../check/stream/dup-causes.js';
 import type { Obj, Shape } from './report-input.js';
 
 const KINDS = ['links', 'partition', 'down', 'pause', 'churn'];

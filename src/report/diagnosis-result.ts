@@ -1,4 +1,4 @@
-import type { DiagnosisJson } from '../check/diagnosis.js';
+import type { DiagnosisJson } from '../check/stream/diagnosis.js';
 import type { RunOutcome } from '../scenario/runner.js';
 import type { FaultWindow } from '../scenario/faults.js';
 

@@ -1,5 +1,5 @@
 import { formatMicros } from '../core/units.js';
-import { CAUSES, type Cause, type Copy } from '../check/dup-causes.js';
+import { CAUSES, type Cause, type Copy } from '../check/stream/dup-causes.js';
 import { esc, section, table, TABLE_ROWS, type Column } from './html-kit.js';
 import type { ResultJson } from './result.js';
 import { int } from './spec-kit.js';

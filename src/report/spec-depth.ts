@@ -1,5 +1,5 @@
 import { formatMicros } from '../core/units.js';
-import type { SubscriptionChange } from '../check/subscription-log.js';
+import type { SubscriptionChange } from '../check/stream/subscription-log.js';
 import type { ResultJson } from './result.js';
 import { bandWindows, faultBands } from './spec-faults.js';
 import { INK, LabelRows, PALETTE, TIP, colours, depthColour, inUnit, int, rebucket, round, top, xTime, type Chart, type Obj, type Row, type TimeAxis } from './spec-kit.js';

@@ -1,14 +1,14 @@
 import type { EventSink } from '../core/engine.js';
 import { createRng } from '../core/rng.js';
 import type { Micros } from '../core/units.js';
-import { Diagnosis } from '../check/diagnosis.js';
+import type { Diagnosis } from '../check/stream/diagnosis.js';
 import { Traffic } from '../check/series.js';
 import { LocalChecking, type Checking, type Judged } from '../check/session.js';
 import type { CheckSummary } from '../check/summary.js';
 import { ThreadChecking } from '../check/thread.js';
 import type { Verdict } from '../check/verdict.js';
 import { World } from '../sim/world.js';
-import { streamProtocol } from '../protocol/stream/plugin.js';
+import { bindProtocol } from './protocols.js';
 import type { WorldObserver } from '../sim/observer.js';
 import type { Topology } from '../topology/topology.js';
 import type { FaultLog } from './faults.js';
@@ -70,17 +70,16 @@ export function runScenario(s: Scenario, topology: Topology, o: RunOptions): Run
   const wall0 = o.wallClock?.() ?? 0;
   const rng = createRng(o.seed);
   const removals = s.events.some((e) => 'remove' in e.action);
-  const world: World = new World(topology, { links: s.links, redialDelay: s.protocol.redialDelay ?? undefined, removals }, rng.fork('world'), streamProtocol(s.protocol));
+  const binding = bindProtocol(s);
+  const world: World = new World(topology, { links: s.links, redialDelay: s.protocol.redialDelay ?? undefined, removals }, rng.fork('world'), binding.protocol);
   if (o.sink) world.engine.sink = o.sink;
-  const params = { neighbourhoodSize: s.protocol.neighbourhoodSize, onlyWithinDepth: s.protocol.syncWithinDepthOnly, batchSize: s.protocol.batchSize };
   const details = o.details ?? true;
   const threaded = o.checkThread ?? world.nodes.length >= CHECK_THREAD_NODES;
-  const checking: Checking = threaded ? new ThreadChecking(world, params, o.wallClock !== undefined) : new LocalChecking(world, params, o.wallClock);
-  const traffic = new Traffic();
+  const checking: Checking = threaded ? new ThreadChecking(world, binding.checks, o.wallClock !== undefined) : new LocalChecking(world, binding.checks.module, binding.checks.params, o.wallClock);
+  const traffic = new Traffic(binding.protocol.messageNames);
   for (const ob of checking.observers) world.observe(ob);
   world.observe(traffic);
-  const p = s.protocol;
-  const diagnosis = details ? new Diagnosis(topology.addrs, world.nodes.length, { neighbourhoodSize: p.neighbourhoodSize, onlyWithinDepth: p.syncWithinDepthOnly, clientBatchTimeout: p.clientBatchTimeout }) : undefined;
+  const diagnosis = details ? binding.diagnosis(topology.addrs, world.nodes.length) : undefined;
   if (diagnosis) world.observe(diagnosis);
   for (const ob of o.observers ?? []) world.observe(ob);
   let timeline: Timeline;
@@ -88,7 +87,7 @@ export function runScenario(s: Scenario, topology: Topology, o: RunOptions): Run
   try {
     timeline = new Timeline(world, s, rng.fork('scenario'), traffic);
     timeline.restore = (node, chunk) => checking.expectBack(node, chunk);
-    judged = simulateAndJudge(s, world, timeline, checking, details, o.progress);
+    judged = simulateAndJudge(s, world, timeline, checking, details, o.progress, binding.thresholdName);
   } catch (e) {
     checking.dispose(); // a check thread must not wait for rows that will never come
     throw e;
@@ -124,11 +123,18 @@ function warningsOf(world: World, timeline: Timeline, verdict: Verdict): string[
 }
 
 /** Starts the world, runs it as the scenario says, and has the checkers judge the end. */
-function simulateAndJudge(s: Scenario, world: World, timeline: Timeline, checking: Checking, details: boolean, progress: RunOptions['progress']): Judged {
+/** When the scenario's last event happens (a churn lasts until its end): no run is quiescent before. */
+function lastEventAt(s: Scenario): Micros {
+  let t = 0;
+  for (const e of s.events) t = Math.max(t, 'churn' in e.action ? e.action.churn.until : e.at);
+  return t;
+}
+
+function simulateAndJudge(s: Scenario, world: World, timeline: Timeline, checking: Checking, details: boolean, progress: RunOptions['progress'], thresholdName: string): Judged {
   world.start();
   let quiescent = true;
   const tick = progress ? () => progress(world.now, world.engine.processed) : undefined;
-  if (s.run.until === 'quiescent') quiescent = world.runUntilQuiescent(s.run.maxTime, tick);
+  if (s.run.until === 'quiescent') quiescent = world.runUntilQuiescent(s.run.maxTime, tick, undefined, lastEventAt(s));
   else world.runUntil(Math.min(s.run.until, s.run.maxTime), tick);
   const options = {
     quiescent,
@@ -139,6 +145,7 @@ function simulateAndJudge(s: Scenario, world: World, timeline: Timeline, checkin
     convergeBy: s.run.convergeWithin === null ? undefined : Math.max(0, timeline.lastFault) + s.run.convergeWithin,
     holders: details,
     minAorPairs: s.expect.minAorPairs,
+    thresholdName,
   };
   return checking.finish(world, options, details);
 }

@@ -1,28 +1,20 @@
-import type { Micros } from '../core/units.js';
-import { LIVE, MsgType, type Message } from '../protocol/stream/messages.js';
-import { po16 } from '../topology/address.js';
-import type { WorldObserver } from '../sim/observer.js';
-import type { CheckWorld } from './view.js';
-import { Int32List } from '../core/int32list.js';
-import { KadCounts } from './kad-counts.js';
+import type { Micros } from '../../core/units.js';
+import { LIVE, MsgType, type Message } from '../../protocol/stream/messages.js';
+import { po16 } from '../../topology/address.js';
+import type { WorldObserver } from '../../sim/observer.js';
+import type { CheckWorld } from '../view.js';
+import { Int32List } from '../../core/int32list.js';
+import { KadCounts } from '../kad-counts.js';
 import { OpenRanges } from './ranges.js';
-import { PairIndex, SEEN } from './pairs.js';
+import { PairIndex, SEEN } from '../pairs.js';
+import { Breaches, type Breach } from '../properties.js';
+import type { WireMessage } from '../../protocol/api.js';
 
 const BINS = 17;
-
-/** A breach of the protocol's own discipline, seen on the wire or in the stores. */
-export interface Breach {
-  kind: 'drop' | 'exclusion' | 'range' | 'offer';
-  node: number;
-  chunk?: number;
-  at: Micros;
-  detail: string;
-}
 
 /**
  * Watches what the transport carries and what the stores take, with its own Kademlia counts built from the
  * world's connect/disconnect events (never the nodes' tables):
- * - drop (C8): a connection dropped by the protocol (a handler's Break);
  * - exclusion (C3): a node stored a chunk delivered over a stream it does not want at that moment
  *   (bin not in syncBins(PO(peer, node), depth(node)));
  * - range (C7): a client sent a GetRange for (peer, bin, kind) while an earlier one was still unanswered;
@@ -30,8 +22,6 @@ export interface Breach {
  *   the stores' own events, in order) lies outside the GetRange's [From, To].
  */
 export class Discipline implements WorldObserver {
-  readonly breaches: Breach[] = [];
-  readonly counts = { drop: 0, exclusion: 0, range: 0, offer: 0 };
   /** each node's depth, from the world's connect/disconnect events */
   private readonly kad: KadCounts;
   /** per client, the GetRanges sent and not yet answered */
@@ -65,7 +55,8 @@ export class Discipline implements WorldObserver {
     private readonly batchSize: number,
     /** the (node, chunk) pair records (shared with the recorder when the runner builds both) */
     private readonly pairs = new PairIndex(world.nodes.length, world.arena),
-    private readonly limit = 200,
+    /** where its breaches go (shared with the other checkers: one list in the order things happened) */
+    readonly breaches = new Breaches(),
   ) {
     const n = world.nodes.length;
     this.kad = new KadCounts(world.topology.addrs, n, neighbourhoodSize);
@@ -77,19 +68,17 @@ export class Discipline implements WorldObserver {
     this.kad.count(a, b, 1);
   }
 
-  disconnected(a: number, b: number, reason: string, t: Micros): void {
+  disconnected(a: number, b: number): void {
     this.kad.count(a, b, -1);
     for (const [x, y] of [[a, b], [b, a]] as const) {
       const keys: number[] = [];
       for (let bin = 0; bin < BINS; bin++) for (const live of [0, 1]) keys.push(this.key(y, bin, live));
       this.ranges.forget(x, keys);
     }
-    if (reason !== 'disconnected by scenario' && reason !== 'node stopped') {
-      this.add({ kind: 'drop', node: a, at: t, detail: `nodes ${a} and ${b} dropped: ${reason}` });
-    }
   }
 
-  sent(from: number, to: number, m: Message, _bytes: number, t: Micros): void {
+  sent(from: number, to: number, wire: WireMessage, _bytes: number, t: Micros): void {
+    const m = wire as Message;
     if (m.type === MsgType.GetRange) {
       const live = m.to === LIVE ? 1 : 0;
       const key = this.key(to, m.bin, live);
@@ -195,7 +184,6 @@ export class Discipline implements WorldObserver {
   }
 
   private add(b: Breach): void {
-    this.counts[b.kind]++;
-    if (this.breaches.length < this.limit * 3) this.breaches.push(b);
+    this.breaches.add(b);
   }
 }

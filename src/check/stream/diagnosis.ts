@@ -1,8 +1,8 @@
-import type { Micros } from '../core/units.js';
-import type { Message } from '../protocol/stream/messages.js';
-import type { WorldObserver } from '../sim/observer.js';
-import type { AddressTable } from '../topology/address.js';
-import { DepthLog, type DepthJson } from './depth-log.js';
+import type { Micros } from '../../core/units.js';
+import type { Message } from '../../protocol/stream/messages.js';
+import type { WorldObserver } from '../../sim/observer.js';
+import type { AddressTable } from '../../topology/address.js';
+import { DepthLog, type DepthJson } from '../depth-log.js';
 import { DuplicateCauses, type DuplicateCausesJson } from './dup-causes.js';
 import { SubscriptionLog, type SubscriptionsJson } from './subscription-log.js';
 

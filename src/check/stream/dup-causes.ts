@@ -1,6 +1,6 @@
-import type { Micros } from '../core/units.js';
-import { MsgType, type Message } from '../protocol/stream/messages.js';
-import type { WorldObserver } from '../sim/observer.js';
+import type { Micros } from '../../core/units.js';
+import { MsgType, type Message } from '../../protocol/stream/messages.js';
+import type { WorldObserver } from '../../sim/observer.js';
 import { WantBook, type FirstCopy, type Want } from './want-book.js';
 
 /**

@@ -1,5 +1,5 @@
 
-import type { Micros } from '../core/units.js';
+import type { Micros } from '../../core/units.js';
 
 /** An offer on its way to the client: the server that sent it, its hashes, when, on which connection. */
 export interface Offer {

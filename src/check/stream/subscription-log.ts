@@ -1,10 +1,10 @@
-import type { Micros } from '../core/units.js';
-import { MsgType, type Message } from '../protocol/stream/messages.js';
-import { subscriptionsDiff } from '../protocol/stream/subscriptions.js';
-import type { WorldObserver } from '../sim/observer.js';
-import { po16, type AddressTable } from '../topology/address.js';
-import type { DepthListener } from './depth-log.js';
-import { Buckets } from './series.js';
+import type { Micros } from '../../core/units.js';
+import { MsgType, type Message } from '../../protocol/stream/messages.js';
+import { subscriptionsDiff } from '../../protocol/stream/subscriptions.js';
+import type { WorldObserver } from '../../sim/observer.js';
+import { po16, type AddressTable } from '../../topology/address.js';
+import type { DepthListener } from '../depth-log.js';
+import { Buckets } from '../series.js';
 
 /** Subscription changes kept per node, and in all. */
 const PER_NODE = 16;

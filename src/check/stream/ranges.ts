@@ -1,5 +1,5 @@
-import type { Int32Arena } from '../core/arena.js';
-import { IntTable } from '../core/inttable.js';
+import type { Int32Arena } from '../../core/arena.js';
+import { IntTable } from '../../core/inttable.js';
 
 /**
  * The GetRanges each client has sent and not yet seen answered, as the discipline checker tracks them from the
