@@ -8,6 +8,7 @@ import { summarize, type SeedSummary } from '../src/report/sweep.js';
 import { loadSnapshot } from '../src/topology/snapshot.js';
 import { badDocs, type BadDoc } from './helpers/bad-cases.js';
 import { runInProcess, tree } from './helpers/in-process.js';
+import { AMBIGUOUS_PREFIX, IDS_16, SNAPSHOT_16, UNKNOWN_PREFIX, validScenario, type Json } from './helpers/scenarios.js';
 import { ROOT } from './helpers/process.js';
 
 // The bad-input suite: hundreds of bad inputs generated from the scenario schema, the snapshot format and the CLI's
@@ -20,16 +21,8 @@ const IN = join(TMP, 'in');
 const WORK = join(TMP, 'work');
 mkdirSync(IN);
 mkdirSync(WORK);
-const SNAPSHOT_16 = join(ROOT, 'snapshots/generated-16.json');
-const IDS = loadSnapshot(SNAPSHOT_16).ids;
-
-type Json = Record<string, unknown>;
-const valid = (): Json => ({
-  pullsim: 1,
-  name: 'bad',
-  topology: { snapshot: SNAPSHOT_16 },
-  events: [{ at: '0s', upload: { node: 0, chunks: 4 } }],
-});
+const IDS = IDS_16;
+const valid = validScenario;
 const write = (name: string, content: unknown): string => {
   const file = join(IN, name);
   writeFileSync(file, typeof content === 'string' ? content : JSON.stringify(content));
@@ -54,9 +47,8 @@ generated.forEach((b, i) => {
 });
 
 // --- scenario values only the topology can judge --------------------------------------------------------------
-const hex = '0123456789abcdef'.split('');
-const unknownPrefix = hex.map((d) => `${d}f`).find((p) => !IDS.some((id) => id.startsWith(p)))!;
-const ambiguous = hex.find((d) => IDS.filter((id) => id.startsWith(d)).length > 1)!;
+const unknownPrefix = UNKNOWN_PREFIX;
+const ambiguous = AMBIGUOUS_PREFIX;
 const linked = loadSnapshot(SNAPSHOT_16).conns;
 const [la, lb] = linked[0]!;
 const unlinked = (() => {

@@ -2,35 +2,13 @@ import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { dirname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { join } from 'node:path';
 import { loadScenario } from '../src/scenario/loader.js';
-import { loadSnapshot } from '../src/topology/snapshot.js';
 import { runCli as cli, usageError, type Exit } from './helpers/process.js';
+import { AMBIGUOUS_PREFIX, SNAPSHOT_16, UNKNOWN_PREFIX, validScenario, type Json } from './helpers/scenarios.js';
 
-function repoRoot(): string {
-  let dir = dirname(fileURLToPath(import.meta.url));
-  while (!existsSync(join(dir, 'package.json'))) dir = dirname(dir);
-  return dir;
-}
-const ROOT = repoRoot();
-const SNAPSHOT_16 = join(ROOT, 'snapshots/generated-16.json');
-const IDS = loadSnapshot(SNAPSHOT_16).ids;
-
-type Json = Record<string, unknown>;
-
-/** A valid scenario: the 16-node snapshot, four chunks at node 0. Each case breaks one thing. */
-const valid = (): Json => ({
-  pullsim: 1,
-  name: 'bad',
-  topology: { snapshot: SNAPSHOT_16 },
-  events: [{ at: '0s', upload: { node: 0, chunks: 4 } }],
-});
-
-/** A hex prefix no id of the snapshot starts with, and one that more than one id starts with. */
-const hexDigits = '0123456789abcdef'.split('');
-const UNKNOWN_PREFIX = hexDigits.map((d) => `${d}f`).find((p) => !IDS.some((id) => id.startsWith(p)))!;
-const AMBIGUOUS_PREFIX = hexDigits.find((d) => IDS.filter((id) => id.startsWith(d)).length > 1)!;
+/** Each case breaks one thing of a valid scenario. */
+const valid = validScenario;
 
 interface Case {
   /** a sentence: what is wrong with the file */

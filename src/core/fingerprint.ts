@@ -1,3 +1,5 @@
+import { murmurFinal, murmurMix } from './murmur.js';
+
 /**
  * A running 64-bit hash (two 32-bit lanes of integer mixing) over a sequence of integers.
  * Integer-only arithmetic, so the value is the same on every machine and Node version.
@@ -10,8 +12,8 @@ export class Fingerprint {
   add(x: number): void {
     const lo = x >>> 0;
     const hi = Math.floor(x / 4294967296) >>> 0;
-    this.h1 = mix(this.h1, lo);
-    this.h2 = mix(this.h2, hi ^ lo ^ 0x9e3779b9);
+    this.h1 = murmurMix(this.h1, lo);
+    this.h2 = murmurMix(this.h2, hi ^ lo ^ 0x9e3779b9);
   }
 
   /** Hash of one event: time, kind and integer arguments. */
@@ -25,27 +27,10 @@ export class Fingerprint {
   }
 
   hex(): string {
-    return hex32(fmix(this.h1 ^ this.count)) + hex32(fmix(this.h2 ^ Math.imul(this.count, 0x85ebca6b)));
+    return hex32(murmurFinal(this.h1 ^ this.count)) + hex32(murmurFinal(this.h2 ^ Math.imul(this.count, 0x85ebca6b)));
   }
 }
 
-function mix(h: number, k: number): number {
-  k = Math.imul(k, 0xcc9e2d51);
-  k = (k << 15) | (k >>> 17);
-  k = Math.imul(k, 0x1b873593);
-  h ^= k;
-  h = (h << 13) | (h >>> 19);
-  return (Math.imul(h, 5) + 0xe6546b64) | 0;
-}
-
-function fmix(h: number): number {
-  h ^= h >>> 16;
-  h = Math.imul(h, 0x85ebca6b);
-  h ^= h >>> 13;
-  h = Math.imul(h, 0xc2b2ae35);
-  h ^= h >>> 16;
-  return h >>> 0;
-}
 
 function hex32(x: number): string {
   return (x >>> 0).toString(16).padStart(8, '0');

@@ -1,4 +1,5 @@
 import type { Rng } from './rng.js';
+import { murmurFinal, murmurMix } from './murmur.js';
 
 /**
  * Keyed draws: every random value of a run is a pure function of (seed, domain, key, ordinal), so removing one
@@ -41,31 +42,13 @@ export interface Draws {
   u32(): number;
 }
 
-const C1 = 0xcc9e2d51;
-const C2 = 0x1b873593;
 const TWO32 = 4294967296;
 /** below this n, u32 * n < 2^53: one exact product */
 const SMALL = 2 ** 21;
 
-/** murmur3_32's block step: mixes one 32-bit word `k` into the state `h`. */
-function mix(h: number, k: number): number {
-  k = Math.imul(k, C1);
-  k = (k << 15) | (k >>> 17);
-  k = Math.imul(k, C2);
-  h ^= k;
-  h = (h << 13) | (h >>> 19);
-  return (Math.imul(h, 5) + 0xe6546b64) | 0;
-}
-
-/** murmur3_32's finaliser (avalanche), as an unsigned 32-bit integer. */
+/** murmur3_32's finaliser after the length is mixed in, as an unsigned 32-bit integer. */
 function fmix(h: number, len: number): number {
-  h ^= len;
-  h ^= h >>> 16;
-  h = Math.imul(h, 0x85ebca6b);
-  h ^= h >>> 13;
-  h = Math.imul(h, 0xc2b2ae35);
-  h ^= h >>> 16;
-  return h >>> 0;
+  return murmurFinal(h ^ len);
 }
 
 /** Two independent 32-bit hashes (two murmur3 seeds) of integer words; a word beyond 32 bits adds its high part. */
@@ -74,12 +57,12 @@ function hashWords(words: ArrayLike<number>, from: number, count: number): Key {
   let b = 0x5bd1e995;
   for (let i = from; i < from + count; i++) {
     const w = words[i]!;
-    a = mix(a, w | 0);
-    b = mix(b, w | 0);
+    a = murmurMix(a, w | 0);
+    b = murmurMix(b, w | 0);
     if (w >= TWO32 || w < -2147483648) {
       const high = Math.floor(w / TWO32) | 0;
-      a = mix(a, high);
-      b = mix(b, high);
+      a = murmurMix(a, high);
+      b = murmurMix(b, high);
     }
   }
   return { hi: fmix(a, count), lo: fmix(b, count) };
@@ -114,7 +97,7 @@ export function compareKeys(x: Key, y: Key): number {
 
 /** The draw number `ordinal` of a prepared key (Keyed.prepare): a uniform unsigned 32-bit integer. */
 export function drawAt(prepared: number, ordinal: number): number {
-  return fmix(mix(prepared, ordinal | 0), 16);
+  return fmix(murmurMix(prepared, ordinal | 0), 16);
 }
 
 /**
@@ -135,7 +118,7 @@ export class Keyed {
   /** the state after mixing in the seed words: where every draw starts */
   private readonly h: number;
   private constructor(s0: number, s1: number) {
-    this.h = mix(s0, s1);
+    this.h = murmurMix(s0, s1);
   }
 
   /** The domain `name` of the run whose seeded generator is `rng`: seeded once, from its child `keyed:<name>`. */
@@ -151,7 +134,7 @@ export class Keyed {
 
   /** `k` mixed into this domain's seed, once, for a hot path: drawAt(prepare(k), i) === u32(k, i). */
   prepare(k: Key): number {
-    return mix(mix(this.h, k.hi), k.lo);
+    return murmurMix(murmurMix(this.h, k.hi), k.lo);
   }
 
   /** A uniform integer in [0, n), n an integer from 1 to 2^32 (see `below`). */

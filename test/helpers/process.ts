@@ -14,10 +14,10 @@ export interface Exit {
   stderr: string;
 }
 
-/** Runs the built CLI in `cwd` (no colours) and collects its exit code and output. */
-export function runCli(args: string[], cwd: string): Promise<Exit> {
+/** Runs a program in `cwd` (no colours) and collects its exit code and output. */
+function collect(command: string, args: string[], cwd: string): Promise<Exit> {
   return new Promise((resolve, reject) => {
-    const p = spawn(process.execPath, [CLI, ...args], { cwd, env: { ...process.env, FORCE_COLOR: '0' } });
+    const p = spawn(command, args, { cwd, env: { ...process.env, FORCE_COLOR: '0' } });
     let stdout = '';
     let stderr = '';
     p.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
@@ -27,17 +27,14 @@ export function runCli(args: string[], cwd: string): Promise<Exit> {
   });
 }
 
-/** Runs a shell command line in `cwd` (no colours): for printed commands, run as a user would paste them. */
+/** Runs the built CLI in `cwd` and collects its exit code and output. */
+export function runCli(args: string[], cwd: string): Promise<Exit> {
+  return collect(process.execPath, [CLI, ...args], cwd);
+}
+
+/** Runs a shell command line in `cwd`: for printed commands, run as a user would paste them. */
 export function runShell(line: string, cwd: string): Promise<Exit> {
-  return new Promise((resolve, reject) => {
-    const p = spawn('/bin/sh', ['-c', line], { cwd, env: { ...process.env, FORCE_COLOR: '0' } });
-    let stdout = '';
-    let stderr = '';
-    p.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
-    p.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
-    p.on('error', reject);
-    p.on('close', (code) => resolve({ code, stdout, stderr }));
-  });
+  return collect('/bin/sh', ['-c', line], cwd);
 }
 
 /** The UsageError that `fn` throws; fails the test if it throws nothing or something else. */
