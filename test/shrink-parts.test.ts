@@ -148,6 +148,8 @@ test('the shrunk file copies every key it does not reduce, writes the mutant in 
   assert.equal(json.expect, { maxDuplicates: 0, verdict: 'fail' });
   const { runtime: _, ...known } = json;
   assert.is(scenarioOn(known, 'y.json', net16).scenario.protocol.latentDefects[0], 'L2');
+  const swarm = state([{ at: '1s', heal: {} }], { run: { maxTime: '95s', convergeWithin: '1m' } });
+  assert.equal(shrunkJson(swarm, { pullsim: 1 }, {}, { from: 'x.json', seed: 4, swarm: true, property: 'drop' }).run, { maxTime: '95s', convergeWithin: '1m' }, "a swarm run's liveness bound is written");
 });
 
 test('the property is the most serious one shown, preferring one the unmutated run does not show', () => {

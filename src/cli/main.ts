@@ -123,6 +123,7 @@ const COMMAND_LIST: { name: string; usage: string; describe: string; options: (c
         .positional('scenario', { type: 'string', demandOption: true, describe: 'scenario JSON file' })
         .option('seed', { type: 'string', describe: "the failing run's seed (default: the scenario's)" })
         .option('mutant', { type: 'string', describe: 'switch on a re-introduced bug (see pullsim mutants)' })
+        .option('swarm', { type: 'boolean', default: false, describe: 'the fault mix sweep --swarm draws for this seed (written out as events)' })
         .option('property', { type: 'string', describe: 'the violation kind to keep (default: the most serious the run shows)' })
         .option('out', { type: 'string', describe: 'output folder (default reports/<name>[/mutant-<m>]/shrink-<seed>/)' })
         .option('json', { type: 'boolean', default: false, describe: 'print a JSON summary' })
@@ -145,6 +146,7 @@ const COMMAND_LIST: { name: string; usage: string; describe: string; options: (c
         ...(out !== undefined ? { out } : {}),
         ...(maxRuns !== undefined ? { maxRuns } : {}),
         ...(jobs !== undefined ? { jobs } : {}),
+        swarm: a.swarm === true,
         json: a.json === true,
         force: a.force === true,
       });

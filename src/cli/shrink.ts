@@ -6,6 +6,7 @@ import { SECOND } from '../core/units.js';
 import { durationText } from '../scenario/emit.js';
 import { loadScenario, type Loaded } from '../scenario/loader.js';
 import { withMutant } from '../scenario/mutants.js';
+import { withSwarmFaults } from '../scenario/swarm.js';
 import type { Provenance } from '../scenario/shrink/file.js';
 import { prepare } from '../scenario/shrink/prepare.js';
 import { PROPERTY_ORDER, shows } from '../scenario/shrink/probe.js';
@@ -25,6 +26,8 @@ export interface ShrinkArgs {
   scenario: string;
   seed?: number;
   mutant?: string;
+  /** the fault mix `sweep --swarm` draws for the seed */
+  swarm?: boolean;
   property?: string;
   out?: string;
   json: boolean;
@@ -65,11 +68,12 @@ export async function shrinkCommand(a: ShrinkArgs): Promise<{ code: number; json
   if (a.property !== undefined && !/^[a-z][a-z0-9-]{0,40}$/.test(a.property)) throw new UsageError('command line', '--property', `a property (violation kind) such as ${PROPERTY_ORDER.join(', ')}`, JSON.stringify(a.property));
   const loaded = loadScenario(a.scenario);
   const raw = readJsonFile(a.scenario, 'a scenario file') as Record<string, unknown>;
-  const scenario = a.mutant === undefined ? loaded.scenario : withMutant(loaded.scenario, a.mutant);
-  const seed = a.seed ?? scenario.seed;
-  const dir = a.out ?? join(variantFolder(scenario.name, a.mutant, false), `shrink-${seed}${a.property !== undefined ? `-${a.property}` : ''}`);
+  const mutated = a.mutant === undefined ? loaded.scenario : withMutant(loaded.scenario, a.mutant);
+  const seed = a.seed ?? mutated.seed;
+  const scenario = a.swarm ? withSwarmFaults(mutated, seed, loaded.topology).scenario : mutated;
+  const dir = a.out ?? join(variantFolder(scenario.name, a.mutant, a.swarm), `shrink-${seed}${a.property !== undefined ? `-${a.property}` : ''}`);
   checkFolder(dir, [['scenario.json', 'scenario'], ['snapshot.json', 'snapshot'], ['result.json', 'result'], ['index.html', 'page']], { flag: a.out === undefined ? 'the default output folder' : '--out', force: a.force ?? false });
-  const provenance = (property: string): Provenance => ({ from: portablePath(a.scenario), seed, ...(a.mutant !== undefined ? { mutant: a.mutant } : {}), property });
+  const provenance = (property: string): Provenance => ({ from: portablePath(a.scenario), seed, ...(a.mutant !== undefined ? { mutant: a.mutant } : {}), ...(a.swarm ? { swarm: true } : {}), property });
   const progress = new Progress();
   let differential = a.mutant !== undefined;
   const pool = new ShrinkPool(Math.max(1, a.jobs ?? availableParallelism()), a.maxRuns ?? DEFAULT_MAX_RUNS, (st, property) => prepare(st, raw, provenance(property ?? 'any'), property, differential));
@@ -91,7 +95,7 @@ export async function shrinkCommand(a: ShrinkArgs): Promise<{ code: number; json
     await shrink(x);
     progress.done();
     const written = await writeShrunk(dir, x.history, { loaded, raw, provenance: provenance(property), scenarioFile: a.scenario });
-    const json: ShrinkJson = { property, mutant: a.mutant ?? null, seed: written.seed, before: sizesOf(loaded), after: written.after, runs: pool.runs, scenario: written.file };
+    const json: ShrinkJson = { property, mutant: a.mutant ?? null, seed: written.seed, before: sizesOf({ scenario, topology: loaded.topology }), after: written.after, runs: pool.runs, scenario: written.file };
     const seconds = (performance.now() - t0) / 1000;
     if (a.json) out(JSON.stringify(json, null, 2));
     else out(textLines(a, json, written, { seed, first: first.kinds, bound, spent: pool.spent, seconds, differential }).join('\n'));
@@ -103,7 +107,7 @@ export async function shrinkCommand(a: ShrinkArgs): Promise<{ code: number; json
   }
 }
 
-/** `before` of the summary: the original scenario as its file says it. */
+/** `before` of the summary: the run that was shrunk (the scenario as its file says it, and a swarm run's faults). */
 function sizesOf(l: Loaded): Sizes {
   const chunks = l.scenario.events.reduce((n, e) => n + ('upload' in e.action ? e.action.upload.chunks : 0), 0);
   return { nodes: l.topology.ids.length, chunks, events: l.scenario.events.length };
@@ -122,7 +126,7 @@ export function summaryLine(j: Pick<ShrinkJson, 'before' | 'after' | 'runs'>, se
 function textLines(a: ShrinkArgs, j: ShrinkJson, w: Written, o: { seed: number; first: Record<string, number>; bound: number; spent: boolean; seconds: number; differential: boolean }): string[] {
   const chosen = a.property !== undefined ? 'as asked' : `the first of ${PROPERTY_ORDER.join(', ')} it shows`;
   return [
-    `${bold('pullsim shrink')} ${portablePath(a.scenario)} seed ${o.seed}${a.mutant ? ` mutant ${a.mutant}` : ''}`,
+    `${bold('pullsim shrink')} ${portablePath(a.scenario)} seed ${o.seed}${a.mutant ? ` mutant ${a.mutant}` : ''}${a.swarm ? ' with its swarm faults' : ''}`,
     `  property ${bold(j.property)} (${chosen}; the run shows ${shown(o.first)}); candidates cut at ${durationText(o.bound)} virtual`,
     ...(a.mutant === undefined ? [] : [o.differential ? `  a candidate counted only when, run without mutant ${a.mutant}, it does not show ${j.property}` : `  the run without mutant ${a.mutant} shows ${j.property} too: every ${j.property} violation counted`]),
     ...(o.spent ? [`  ${warn('stopped')} at --max-runs ${a.maxRuns ?? DEFAULT_MAX_RUNS}: the result may shrink further`] : []),

@@ -311,7 +311,7 @@ const expect = object(
 );
 
 const shrunkFields = { from: required(str('the original scenario file'), 'the scenario file that was shrunk'), seed: required(int(0), 'its seed') };
-const shrunk = object({ ...shrunkFields, mutant: optional(str('a mutant name'), 'the mutant it ran with'), property: required(str('a property (violation kind)'), 'the property that still fails') }, 'an object {from, seed, mutant, property}');
+const shrunk = object({ ...shrunkFields, mutant: optional(str('a mutant name'), 'the mutant it ran with'), swarm: optional(bool, 'it ran with the swarm faults of its seed'), property: required(str('a property (violation kind)'), 'the property that still fails') }, 'an object {from, seed, mutant, swarm, property}');
 
 /** The scenario file format, every key with its default: the one definition docs and validation share. */
 export const SCENARIO = object(
