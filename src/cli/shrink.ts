@@ -80,7 +80,9 @@ export async function shrinkCommand(a: ShrinkArgs): Promise<{ code: number; json
   try {
     const start: State = { scenario, topology: loaded.topology, seed };
     progress.update(`shrink ${scenario.name} seed ${seed}: the first run`);
-    const first = await pool.probe({ ...prepare(start, raw, provenance(a.property ?? 'any'), a.property, differential)!, uploads: true });
+    const request = prepare(start, raw, provenance(a.property ?? 'any'), a.property, differential);
+    if (!request) throw new Error(`assertion failed: ${a.scenario}, written back as a shrink writes it, is not a valid scenario`);
+    const first = await pool.probe({ ...request, uploads: true });
     const property = first.property;
     if (property === undefined) throw new UsageError('command line', '--seed', `a seed on which ${scenario.name}${a.mutant ? ` with mutant ${a.mutant}` : ''} shows a violation`, `seed ${seed}, which shows none`);
     if (!shows(first, property)) {
