@@ -137,6 +137,14 @@ for (const v of ['', 'x', '5-1', '1-2000000', '9007199254740992', '9007199254740
 for (const v of ['0', '-1', 'x', '1.5']) add(`sweep --jobs ${v}`, ['sweep', ok, '--seeds', '1', `--jobs=${v}`], 'command line', '--jobs');
 for (const v of ['0/2', '3/2', 'x', '1/0', '2/2']) add(`sweep --shard ${v}`, ['sweep', ok, '--seeds', '1', `--shard=${v}`], 'command line', '--shard');
 add('run --mutant of an unknown name', ['run', ok, '--mutant', 'nope'], 'command line', '--mutant');
+for (const v of ['-1', 'x', '1.5']) add(`shrink --seed ${v}`, ['shrink', ok, `--seed=${v}`], 'command line', '--seed');
+for (const v of ['0', 'x', '-3']) add(`shrink --max-runs ${v}`, ['shrink', ok, `--max-runs=${v}`], 'command line', '--max-runs');
+for (const v of ['0', 'x']) add(`shrink --jobs ${v}`, ['shrink', ok, `--jobs=${v}`], 'command line', '--jobs');
+for (const v of ['Missing', 'two words', '', '9lives']) add(`shrink --property "${v}"`, ['shrink', ok, `--property=${v}`], 'command line', '--property');
+add('shrink --mutant of an unknown name', ['shrink', ok, '--mutant', 'nope'], 'command line', '--mutant');
+add('shrink without a scenario', ['shrink'], 'command line', 'arguments');
+add('shrink of a run that shows no violation', ['shrink', ok], 'command line', '--seed', 'shows none');
+add('shrink --property the run does not show', ['shrink', ok, '--property', 'duplicate'], 'command line', '--property', 'a property the run violates');
 add('sweep --mutant of an unknown name', ['sweep', ok, '--seeds', '1', '--mutant', 'B9'], 'command line', '--mutant');
 add('run with an unknown flag', ['run', ok, '--colour'], 'command line', 'arguments');
 add('run without a scenario', ['run'], 'command line', 'arguments');
@@ -186,6 +194,10 @@ const long = 'x'.repeat(300);
 const fileTargets = ['/proc/pullsim-x', '/sys/x', '/proc/self/fd', '/dev/null', 'foreign.txt', 'foreign.txt/sub', 'afolder', `${long}.json`, `a/${long}/b.json`, ok];
 const folderTargets = ['/proc/pullsim-x', '/sys/x', '/proc/self/fd', 'foreign.txt', 'foreign.txt/sub', 'foreigndir', long];
 for (const t of folderTargets) add(`run --out ${t.slice(0, 30)}`, ['run', ok, '--out', t], 'command line', '--out');
+for (const t of folderTargets) add(`shrink --out ${t.slice(0, 30)}`, ['shrink', ok, '--out', t], 'command line', '--out');
+mkdirSync(join(WORK, 'userscenario'));
+writeFileSync(join(WORK, 'userscenario', 'scenario.json'), JSON.stringify(valid()));
+add("shrink --out a folder holding the user's own scenario.json", ['shrink', ok, '--out', 'userscenario'], 'command line', '--out', 'a scenario pullsim shrink wrote');
 add('run --report into a folder holding a foreign index.html', ['run', ok, '--out', 'foreigndir', '--report', '--force=false'], 'command line', '--out');
 add('run --out without a value', ['run', ok, '--out'], 'command line', '--out');
 for (const t of fileTargets) {

@@ -11,7 +11,7 @@ import { UsageError } from '../core/errors.js';
  * temporary file beside the target, renamed into place; temporary files that a killed pullsim left behind are
  * removed; when writing fails after the work is done, the output is saved elsewhere and the error names where.
  */
-export type OutputKind = 'result' | 'trace' | 'page' | 'sweep' | 'snapshot' | 'baseline' | 'junit' | 'story';
+export type OutputKind = 'result' | 'trace' | 'page' | 'sweep' | 'snapshot' | 'baseline' | 'junit' | 'story' | 'scenario';
 
 const KINDS: Record<OutputKind, { what: string; sniff: RegExp }> = {
   result: { what: 'a pullsim result.json', sniff: /^\{"pullsim":1,"scenario":/ },
@@ -22,6 +22,7 @@ const KINDS: Record<OutputKind, { what: string; sniff: RegExp }> = {
   baseline: { what: 'a pullsim gate baseline', sniff: /^\{\s*"pullsim":\s*1,\s*"kind":\s*"gate-baseline"/ },
   junit: { what: 'a pullsim JUnit report', sniff: /^<\?xml[^>]*>\s*<testsuites name="pullsim/ },
   story: { what: 'a pullsim story diagram', sniff: /<svg[^>]*data-generator="pullsim"/ },
+  scenario: { what: 'a scenario pullsim shrink wrote', sniff: /^\{\s*"pullsim":\s*1,\s*"shrunk":/ },
 };
 
 /** Folders no output may go into (virtual file systems; Node's recursive mkdir never returns under /proc). */

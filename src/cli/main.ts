@@ -8,7 +8,7 @@ import { generateCommand, topologyCommand } from './topology.js';
 
 export const EXIT_USAGE = 2;
 export const EXIT_BUG = 3;
-const COMMANDS = 'run, sweep, report, compare, gate, sweep-merge, mutants, snapshot generate, topology';
+const COMMANDS = 'run, sweep, shrink, report, compare, gate, sweep-merge, mutants, snapshot generate, topology';
 
 export function version(): string {
   const pkg = JSON.parse(readFileSync(new URL('../../../package.json', import.meta.url), 'utf8')) as { version: string };
@@ -109,6 +109,45 @@ const COMMAND_LIST: { name: string; usage: string; describe: string; options: (c
         swarm: a.swarm === true,
         json: a.json === true,
         report: a.report === true,
+        force: a.force === true,
+      });
+      return done.code;
+    },
+  },
+  {
+    name: 'shrink',
+    usage: 'shrink <scenario>',
+    describe: 'shrink a failing run to a small scenario that still fails the same way; write it, its result and report',
+    options: (c) =>
+      c
+        .positional('scenario', { type: 'string', demandOption: true, describe: 'scenario JSON file' })
+        .option('seed', { type: 'string', describe: "the failing run's seed (default: the scenario's)" })
+        .option('mutant', { type: 'string', describe: 'switch on a re-introduced bug (see pullsim mutants)' })
+        .option('swarm', { type: 'boolean', default: false, describe: 'the fault mix sweep --swarm draws for this seed (written out as events)' })
+        .option('property', { type: 'string', describe: 'the violation kind to keep (default: the most serious the run shows)' })
+        .option('out', { type: 'string', describe: 'output folder (default reports/<name>[/mutant-<m>]/shrink-<seed>/)' })
+        .option('json', { type: 'boolean', default: false, describe: 'print a JSON summary' })
+        .option('max-runs', { type: 'string', describe: 'stop after this many candidate runs (default 2000)' })
+        .option('jobs', { type: 'string', describe: 'worker threads (default: one per core); the result does not depend on it' })
+        .option('force', force),
+    run: async (a) => {
+      const { shrinkCommand } = await import('./shrink.js');
+      const out = pathArg(a.out, '--out');
+      const mutant = optString(a.mutant, '--mutant');
+      const property = optString(a.property, '--property');
+      const seed = seedArg(a.seed);
+      const maxRuns = positiveInt(a['max-runs'], '--max-runs');
+      const jobs = positiveInt(a.jobs, '--jobs');
+      const done = await shrinkCommand({
+        scenario: String(a.scenario),
+        ...(seed !== undefined ? { seed } : {}),
+        ...(mutant !== undefined ? { mutant } : {}),
+        ...(property !== undefined ? { property } : {}),
+        ...(out !== undefined ? { out } : {}),
+        ...(maxRuns !== undefined ? { maxRuns } : {}),
+        ...(jobs !== undefined ? { jobs } : {}),
+        swarm: a.swarm === true,
+        json: a.json === true,
         force: a.force === true,
       });
       return done.code;

@@ -40,6 +40,13 @@ export function loadScenario(file: string): Loaded {
   return { scenario, topology };
 }
 
+/** A parsed scenario file (`json`, as read from `file`) on a topology already at hand: validated, references checked. */
+export function scenarioOn(json: unknown, file: string, topology: Topology): Loaded {
+  const scenario = parseScenario(json, file, basename(file).replace(/\.json$/, ''));
+  checkRefs(scenario, topology);
+  return { scenario, topology };
+}
+
 /** A node reference resolved against a topology: an index, or undefined for "random" (drawn at run time). */
 export function resolveRef(ref: NodeRef, t: Topology): number | undefined | 'unknown' | 'ambiguous' {
   if (ref === 'random') return undefined;

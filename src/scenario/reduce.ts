@@ -13,21 +13,24 @@ import type { Action, NodeRef, Scenario, TimedAction } from './schema.js';
  * ranges count in (chunks in upload order: events by time, ties in file order), so later ranges name the same chunks.
  */
 export function withoutEvent(s: Scenario, index: number): Scenario {
-  const gone = s.events[index];
-  if (gone === undefined) throw new Error(`assertion failed: no event ${index} among ${s.events.length}`);
-  let events = s.events.filter((_, i) => i !== index);
-  if ('upload' in gone.action) {
-    const order = s.events.map((e, i) => ({ e, i })).sort((x, y) => x.e.at - y.e.at || x.i - y.i);
-    let start = 0;
-    for (const { e, i } of order) {
-      if (i === index) break;
-      if ('upload' in e.action) start += e.action.upload.chunks;
-    }
-    const end = start + gone.action.upload.chunks;
-    const at = (c: number): number => (c < start ? c : c < end ? start : c - (end - start));
-    events = events.map((e) => ('remove' in e.action ? { at: e.at, action: { remove: { ...e.action.remove, chunks: e.action.remove.chunks.map(([f, t]): [number, number] => [at(f), at(t)]) } } } : e));
+  if (s.events[index] === undefined) throw new Error(`assertion failed: no event ${index} among ${s.events.length}`);
+  return withoutEvents(s, [index]);
+}
+
+/** The scenario without these events (withoutEvent for many at once: one pass, whatever their number). */
+export function withoutEvents(s: Scenario, indexes: Iterable<number>): Scenario {
+  const gone = new Set(indexes);
+  const cuts: [number, number][] = [];
+  let start = 0;
+  for (const { e, i } of s.events.map((e, i) => ({ e, i })).sort((x, y) => x.e.at - y.e.at || x.i - y.i)) {
+    if (!('upload' in e.action)) continue;
+    if (gone.has(i)) cuts.push([start, start + e.action.upload.chunks]);
+    start += e.action.upload.chunks;
   }
-  return { ...s, events };
+  const at = (c: number): number => cuts.reduce((n, [from, to]) => n - Math.min(Math.max(c - from, 0), to - from), c);
+  const events = s.events.filter((_, i) => !gone.has(i));
+  if (cuts.length === 0) return { ...s, events };
+  return { ...s, events: events.map((e) => ('remove' in e.action ? { at: e.at, action: { remove: { ...e.action.remove, chunks: e.action.remove.chunks.map(([f, t]): [number, number] => [at(f), at(t)]) } } } : e)) };
 }
 
 /**
@@ -40,8 +43,7 @@ export function withoutNode(loaded: Loaded, node: number): Loaded {
   const { scenario, topology } = loaded;
   const names = (ref: NodeRef): boolean => resolveRef(ref, topology) === node;
   const renumber = (ref: NodeRef): NodeRef => (typeof ref === 'number' && ref > node ? ref - 1 : ref);
-  let s = scenario;
-  for (let i = s.events.length - 1; i >= 0; i--) if (refsOf(s.events[i]!.action).some(names) && !('partition' in s.events[i]!.action)) s = withoutEvent(s, i);
+  const s = withoutEvents(scenario, scenario.events.flatMap((e, i) => (refsOf(e.action).some(names) && !('partition' in e.action) ? [i] : [])));
   const events = s.events.map((e): TimedAction => ({ at: e.at, action: mapRefs(e.action, (r) => (names(r) ? undefined : renumber(r))) }));
   return { scenario: { ...s, events }, topology: topologyWithoutNode(topology, node) };
 }

@@ -9,7 +9,8 @@ import { bool, custom, fail, int, list, nullable, object, oneOf, optional, requi
 export type NodeRef = number | string;
 
 export type Action =
-  | { upload: { node: NodeRef; chunks: number } }
+  /** `chunks` new chunks; with `addresses` (chunks = their number) the chunks of exactly these addresses */
+  | { upload: { node: NodeRef; chunks: number; addresses?: string[] } }
   | { disconnect: { a: NodeRef; b: NodeRef } }
   | { connect: { a: NodeRef; b: NodeRef } }
   | { stop: { node: NodeRef } }
@@ -151,6 +152,9 @@ const range: Spec<[number, number]> = custom(
   [{ value: 3 }, { value: [1] }, { value: [-1, 2], at: '[0]' }, { value: [5, 2], at: '[1]' }],
 );
 
+/** A chunk address: 64 hex digits (lower case once parsed). */
+const chunkAddress: Spec<string> = custom('a chunk address of 64 hex digits', (v, path, file) => (typeof v === 'string' && /^[0-9a-fA-F]{64}$/.test(v) ? v.toLowerCase() : fail(file, path, 'a chunk address of 64 hex digits', v)), '00'.repeat(32), [{ value: 'ab' }, { value: 'g'.repeat(64) }, { value: 5 }, { value: null }]);
+
 // --- events --------------------------------------------------------------------------------------------------
 
 const pair = (verb: string) =>
@@ -200,7 +204,18 @@ const partitionBody = object(
 );
 
 const VERBS = {
-  upload: object({ node: required(nodeRef(), 'where ("random": a random up node per chunk)'), chunks: required(int(1, 10_000_000), 'how many new chunks') }, 'an object {node, chunks}'),
+  upload: object(
+    {
+      node: required(nodeRef(), 'where ("random": a random up node per chunk)'),
+      chunks: optional(int(1, 10_000_000), 'how many new chunks (random addresses, keyed by the event)'),
+      addresses: optional(list(chunkAddress, 'an array of 64-hex-digit chunk addresses', { min: 1, max: 10_000_000 }), 'the chunks of exactly these addresses (pullsim shrink writes them)'),
+    },
+    'an object {node, chunks} or {node, addresses}',
+    (o, path, file) => {
+      if ((o.chunks === undefined) === (o.addresses === undefined)) fail(file, path, 'exactly one of "chunks" and "addresses"', o.chunks === undefined ? 'neither' : 'both');
+    },
+    { node: 0, chunks: 1 },
+  ),
   disconnect: pair('disconnect'),
   connect: pair('connect'),
   stop: oneNode,
@@ -295,10 +310,14 @@ const expect = object(
   'an object {verdict, maxDuplicates, maxDrops, minAorPairs}',
 );
 
+const shrunkFields = { from: required(str('the original scenario file'), 'the scenario file that was shrunk'), seed: required(int(0), 'its seed') };
+const shrunk = object({ ...shrunkFields, mutant: optional(str('a mutant name'), 'the mutant it ran with'), swarm: optional(bool, 'it ran with the swarm faults of its seed'), property: required(str('a property (violation kind)'), 'the property that still fails') }, 'an object {from, seed, mutant, swarm, property}');
+
 /** The scenario file format, every key with its default: the one definition docs and validation share. */
 export const SCENARIO = object(
   {
     pullsim: required(custom('the format version 1', (v, path, file) => (v === 1 ? 1 : fail(file, path, 'the format version 1', v)), 1, [{ value: 2 }, { value: '1' }]), 'format version, 1'),
+    shrunk: optional(shrunk, 'written by `pullsim shrink`: where the scenario came from (changes nothing in a run; marks the file as one a later shrink may replace)'),
     name: optional(name, 'names the output folder', undefined, 'the file name'),
     description: optional(str(), 'free text', ''),
     seed: optional(int(0), "the run's seed; --seed overrides it", DEFAULTS.seed as number),
@@ -337,9 +356,18 @@ export function parseScenario(json: unknown, file: string, defaultName: string):
     redialDelay: p.redialDelay,
   };
   const r = root.run ?? run.parse({}, '$.run', file);
+  const named = new Map<string, string>();
   const events = root.events.map((e, i): TimedAction => {
     const body = Object.fromEntries(Object.entries(e.body as Record<string, unknown>).filter(([, v]) => v !== undefined));
     const action = { [e.key]: body } as Action;
+    if ('upload' in action && action.upload.addresses) {
+      action.upload.chunks = action.upload.addresses.length;
+      action.upload.addresses.forEach((a, j) => {
+        const path = `$.events[${i}].upload.addresses[${j}]`;
+        if (named.has(a)) fail(file, path, `an address no other upload names (${named.get(a)} does)`, a);
+        named.set(a, path);
+      });
+    }
     if ('churn' in action && action.churn.until <= e.at) fail(file, `$.events[${i}].churn.until`, 'a time after "at"', formatMicros(action.churn.until));
     const end = r.until === 'quiescent' ? r.maxTime : Math.min(r.until, r.maxTime);
     if (e.at > end) fail(file, `$.events[${i}].at`, `a time no later than the run's end (${r.until === 'quiescent' || r.maxTime < r.until ? 'run.maxTime' : 'run.until'} = ${formatMicros(end)})`, formatMicros(e.at));

@@ -80,7 +80,7 @@ export class Timeline {
       const r = resolveRef(a.upload.node, w.topology);
       const fixed = typeof r === 'number' ? r : undefined;
       let lost = 0;
-      w.newChunks(k, a.upload.chunks).forEach((c, i) => {
+      (a.upload.addresses ? w.namedChunks(a.upload.addresses) : w.newChunks(k, a.upload.chunks)).forEach((c, i) => {
         const node = fixed ?? this.pick(k, i, true);
         this.uploaded.push(c);
         if (node !== undefined && w.up[node]) w.upload(node, c);
@@ -276,7 +276,7 @@ export class Timeline {
 
   private describe(a: Action): string {
     const [verb, body] = Object.entries(a)[0] as [string, Record<string, unknown>];
-    const parts = Object.entries(body).map(([k, v]) => `${k}=${typeof v === 'object' ? JSON.stringify(v) : String(v)}`);
+    const parts = Object.entries(body).filter(([k]) => k !== 'addresses').map(([k, v]) => `${k}=${typeof v === 'object' ? JSON.stringify(v) : String(v)}`);
     return `${verb} ${parts.join(' ')} @${formatMicros(this.world.now)}`.replace(/ +@/, ' @');
   }
 }

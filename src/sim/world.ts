@@ -6,7 +6,7 @@ import { SECOND, type Micros } from '../core/units.js';
 import { LatencyDraws, transit, type LinkModel } from '../net/links.js';
 import type { Protocol, ProtocolNode, WireMessage } from '../protocol/api.js';
 import type { Env, Timed } from '../protocol/env.js';
-import { AddressTable, WORDS, po16, po256 } from '../topology/address.js';
+import { AddressTable, WORDS, hexWords, po16, po256 } from '../topology/address.js';
 import type { Topology } from '../topology/topology.js';
 import type { ChunkHeads } from '../protocol/chunks.js';
 import { ChunkTable } from './chunk-table.js';
@@ -193,6 +193,11 @@ export class World<M extends WireMessage = WireMessage, N extends ProtocolNode<M
    */
   newChunks(batch: Key, count: number): number[] {
     return this.chunkTable.make(batch, count);
+  }
+
+  /** Chunks of given addresses (a scenario names them: `pullsim shrink` writes uploads so); returns their ids. */
+  namedChunks(addresses: readonly string[]): number[] {
+    return addresses.map((hex) => this.chunkTable.add(hexWords(hex)));
   }
 
   /** Chunk addresses by chunk id. */

@@ -84,6 +84,13 @@ export function po16(headA: number, headB: number): number {
   return p > MAX_PO ? MAX_PO : p;
 }
 
+/** The 8 words of a 64-hex-digit address (checked by the caller). */
+export function hexWords(hex: string): Uint32Array {
+  const out = new Uint32Array(WORDS);
+  for (let k = 0; k < WORDS; k++) out[k] = parseInt(hex.slice(8 * k, 8 * k + 8), 16) >>> 0;
+  return out;
+}
+
 export function hexToBytes(hex: string): Uint8Array | undefined {
   if (!/^[0-9a-fA-F]{64}$/.test(hex)) return undefined;
   return Uint8Array.from(Buffer.from(hex, 'hex'));
