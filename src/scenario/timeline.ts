@@ -200,7 +200,7 @@ export class Timeline {
     for (const [a, b] of w.wantedPairs()) {
       if (group[a] === -1 || group[b] === -1 || group[a] === group[b]) continue;
       this.partitioned.push([a, b]);
-      w.disconnect(a, b);
+      w.cut(a, b);
     }
   }
 
@@ -211,7 +211,7 @@ export class Timeline {
     this.paused.clear();
     for (const n of [...this.stopped].sort((x, y) => x - y)) w.restart(n);
     this.stopped.clear();
-    for (const [a, b] of this.partitioned.splice(0)) w.connect(a, b);
+    for (const [a, b] of this.partitioned.splice(0)) w.uncut(a, b);
     this.linkOps.length = 0;
     this.replayLinks();
     this.churnUntil = 0;
