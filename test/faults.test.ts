@@ -163,7 +163,7 @@ test('a latency spike on all links makes every message sent inside it take the s
   assert.ok(before.every((m) => m.took === 20 * MS));
   assert.ok(inside.every((m) => m.took >= 500 * MS), `fastest inside the spike: ${Math.min(...inside.map((m) => m.took))} us`);
   assert.ok(after.every((m) => m.took === 20 * MS), `slowest after it: ${Math.max(...after.map((m) => m.took))} us`);
-  assert.equal(world.defaultLinks, scenario([]).links);
+  assert.equal(world.linkModels.defaults, scenario([]).links);
 });
 
 const starLinks = ['0-1', '0-2', '0-3', '0-4', '0-5', '3-4'];

@@ -64,7 +64,7 @@ test('with L6 fixed the same fetch finds the chunk nowhere and the server drops 
 function servedThenRemoved(latentDefects: LatentDefect[]): string[] {
   const [S, T, W] = [0, 1, 2];
   const w = world('served', [[S, T], [S, W]], latentDefects);
-  w.setLinkModel(S, W, { latency: { constant: 50 * MS }, bandwidth: Infinity, processing: 0 });
+  w.linkModels.set(S, W, { latency: { constant: 50 * MS }, bandwidth: Infinity, processing: 0 });
   const drops = watchDrops(w);
   w.start();
   assert.ok(w.runUntilQuiescent(w.now + 10 * SECOND), 'subscriptions settle');

@@ -79,7 +79,8 @@ const CURVE_POINTS = 300;
 
 /** The resolved configuration that identifies a run (everything but the seed and where the file lies). */
 export function configOf(s: Scenario): Record<string, unknown> {
-  return { topology: s.topology, protocol: s.protocol, links: s.links, events: s.events, run: s.run, expect: s.expect };
+  // the simple hive is left out, so the configs (and config hashes) of runs from before the hive section stay as they were
+  return { topology: s.topology, protocol: s.protocol, ...(s.hive.model === 'go' ? { hive: s.hive } : {}), links: s.links, events: s.events, run: s.run, expect: s.expect };
 }
 
 export function configHash(s: Scenario, t: Topology): string {

@@ -7,7 +7,7 @@ import { LocalChecking, type Checking, type Judged } from '../check/session.js';
 import type { CheckSummary } from '../check/summary.js';
 import { ThreadChecking } from '../check/thread.js';
 import type { Verdict } from '../check/verdict.js';
-import { World } from '../sim/world.js';
+import { World, type WorldOptions } from '../sim/world.js';
 import { bindProtocol } from './protocols.js';
 import type { WorldObserver } from '../sim/observer.js';
 import type { Topology } from '../topology/topology.js';
@@ -71,7 +71,7 @@ export function runScenario(s: Scenario, topology: Topology, o: RunOptions): Run
   const rng = createRng(o.seed);
   const removals = s.events.some((e) => 'remove' in e.action);
   const binding = bindProtocol(s);
-  const world: World = new World(topology, { links: s.links, redialDelay: s.protocol.redialDelay ?? undefined, removals }, rng.fork('world'), binding.protocol);
+  const world: World = new World(topology, worldOptions(s, removals), rng.fork('world'), binding.protocol);
   if (o.sink) world.engine.sink = o.sink;
   const details = o.details ?? true;
   const threaded = o.checkThread ?? world.nodes.length >= CHECK_THREAD_NODES;
@@ -109,6 +109,13 @@ export function runScenario(s: Scenario, topology: Topology, o: RunOptions): Run
     faults: timeline.faults,
     diagnosis,
   };
+}
+
+/** The world's settings from the scenario's links, protocol and hive sections. */
+export function worldOptions(s: Scenario, removals: boolean): WorldOptions {
+  const { model, ...go } = s.hive;
+  const hive = model === 'go' ? { ...go, neighbourhoodSize: s.protocol.neighbourhoodSize } : undefined;
+  return { links: s.links, redialDelay: s.protocol.redialDelay ?? undefined, removals, ...(hive ? { hive } : {}) };
 }
 
 /** A run whose verdict checks little or nothing says so. */

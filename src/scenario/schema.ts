@@ -3,6 +3,7 @@ import { formatMicros, parseBandwidth, parseDuration, type Micros } from '../cor
 import { LATENT_DEFECTS, MUTANTS, protocolDefaults, type LatentDefect, type Mutant, type ProtocolOptions } from '../protocol/stream/options.js';
 import type { Latency, LinkModel } from '../net/links.js';
 import type { Shape } from '../topology/shapes.js';
+import { hiveSpec, resolveHive, type HiveOptions } from './hive-schema.js';
 import { bool, custom, fail, int, list, nullable, object, oneOf, optional, required, str, textual, variant, type Spec } from './spec.js';
 
 /** A node reference as written: an index, a unique id prefix, or "random". */
@@ -54,6 +55,7 @@ export interface Scenario {
   seed: number;
   topology: TopologySpec;
   protocol: ProtocolOptions & { redialDelay: Micros | null };
+  hive: HiveOptions;
   links: LinkModel;
   events: TimedAction[];
   /** convergeWithin: the liveness phase, all AoR pairs held within this long after the last fault */
@@ -323,6 +325,7 @@ export const SCENARIO = object(
     seed: optional(int(0), "the run's seed; --seed overrides it", DEFAULTS.seed as number),
     topology: required(topology, 'a snapshot file or a generated topology'),
     protocol: optional(protocol, 'protocol settings (the Go client as default)'),
+    hive: optional(hiveSpec(duration), 'the hive: how dropped, stopped and partitioned links come back'),
     links: optional(links, 'the link model'),
     events: optional(list(EVENT, 'an array of events'), 'the timeline', []),
     run: optional(run, 'how long to run'),
@@ -384,6 +387,7 @@ export function parseScenario(json: unknown, file: string, defaultName: string):
     seed: root.seed,
     topology: topologySpec,
     protocol: protocolOptions,
+    hive: resolveHive(root.hive, p.redialDelay, json as Record<string, unknown>, file),
     links: root.links ?? links.parse({}, '$.links', file),
     events,
     run: { until: r.until, maxTime: r.maxTime, convergeWithin: r.convergeWithin },

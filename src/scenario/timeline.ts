@@ -171,16 +171,16 @@ export class Timeline {
 
   private replayLinks(): void {
     const w = this.world;
-    w.setDefaultLinks(undefined);
-    for (const [a, b] of this.touched.values()) w.setLinkModel(a, b, undefined);
+    w.linkModels.setDefaults(undefined);
+    for (const [a, b] of this.touched.values()) w.linkModels.set(a, b, undefined);
     for (const { pairs, change } of this.linkOps) {
       const patch = (m: LinkModel): LinkModel => ({
         latency: change.latency ?? m.latency,
         bandwidth: change.bandwidth ?? m.bandwidth,
         processing: change.processing ?? m.processing,
       });
-      if (pairs) for (const [a, b] of pairs) w.setLinkModel(a, b, patch(w.linkModel(a, b)));
-      else w.setDefaultLinks(patch(w.defaultLinks));
+      if (pairs) for (const [a, b] of pairs) w.linkModels.set(a, b, patch(w.linkModels.between(a, b)));
+      else w.linkModels.setDefaults(patch(w.linkModels.defaults));
     }
   }
 
@@ -200,7 +200,7 @@ export class Timeline {
     for (const [a, b] of w.wantedPairs()) {
       if (group[a] === -1 || group[b] === -1 || group[a] === group[b]) continue;
       this.partitioned.push([a, b]);
-      w.disconnect(a, b);
+      w.cut(a, b);
     }
   }
 
@@ -211,7 +211,7 @@ export class Timeline {
     this.paused.clear();
     for (const n of [...this.stopped].sort((x, y) => x - y)) w.restart(n);
     this.stopped.clear();
-    for (const [a, b] of this.partitioned.splice(0)) w.connect(a, b);
+    for (const [a, b] of this.partitioned.splice(0)) w.uncut(a, b);
     this.linkOps.length = 0;
     this.replayLinks();
     this.churnUntil = 0;

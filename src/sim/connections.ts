@@ -28,6 +28,8 @@ export class Conn extends Channels {
 export class Connections {
   /** pairs that should be connected */
   readonly wanted = new Set<number>();
+  /** wanted pairs a partition cuts (the go hive's dials of them fail until a heal) */
+  readonly cut = new Set<number>();
   private readonly live = new Map<number, Conn>();
   /** the live connections by epoch (undefined once down): a delivery's lookup */
   readonly byEpoch: (Conn | undefined)[] = [undefined];
@@ -54,6 +56,11 @@ export class Connections {
   /** Live connections as sorted [a, b] pairs. */
   list(): [number, number][] {
     return [...this.live.values()].map((c): [number, number] => [c.a, c.b]).sort((x, y) => x[0] - y[0] || x[1] - y[1]);
+  }
+
+  /** A dial of the pair would connect (both ends up is the caller's to know): wanted, not cut, not connected. */
+  dialable(key: number): boolean {
+    return this.wanted.has(key) && !this.cut.has(key) && !this.live.has(key);
   }
 
   /** Every wanted pair touching `node` (all when undefined), sorted. */

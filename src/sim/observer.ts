@@ -18,6 +18,8 @@ export interface WorldObserver {
   /** a message went on the wire (each protocol's checkers read their own messages' fields) */
   sent?(from: number, to: number, msg: WireMessage, bytes: number, t: Micros): void;
   connected?(a: number, b: number, t: Micros): void;
+  /** the go hive's node `from` dialled `to` (ok: the connection came up; a connect event follows) */
+  dialled?(from: number, to: number, ok: boolean, t: Micros): void;
   disconnected?(a: number, b: number, reason: string, t: Micros): void;
   nodeUp?(node: number, up: boolean, t: Micros): void;
   /** a node announced a protocol state the checkers may verify (Bee: its storage radius) */

@@ -2,7 +2,7 @@ import { Int32Arena } from '../core/arena.js';
 import { Engine } from '../core/engine.js';
 import { Keyed, wordsKey, type Key } from '../core/keyed.js';
 import type { Rng } from '../core/rng.js';
-import { SECOND, type Micros } from '../core/units.js';
+import type { Micros } from '../core/units.js';
 import { LatencyDraws, transit, type LinkModel } from '../net/links.js';
 import type { Protocol, ProtocolNode, WireMessage } from '../protocol/api.js';
 import type { Env, Timed } from '../protocol/env.js';
@@ -11,13 +11,17 @@ import type { Topology } from '../topology/topology.js';
 import type { ChunkHeads } from '../protocol/chunks.js';
 import { ChunkTable } from './chunk-table.js';
 import { Connections, type Conn } from './connections.js';
+import { Hive, type HiveParams } from './hive.js';
 import { LinkModels } from './link-models.js';
+import { RunLoop } from './run-loop.js';
 import type { WorldObserver } from './observer.js';
 
 export interface WorldOptions {
   links: LinkModel;
-  /** hive redial after a drop; undefined = no redial */
+  /** the simple hive: one redial this long after a protocol drop; undefined = no redial */
   redialDelay: Micros | undefined;
+  /** the Go hive (hive.ts) instead: ticks, SuggestPeer, callable's schedule, the p2p dial history */
+  hive?: HiveParams;
   /** chunks can be removed in this run (a protocol may keep what only removals make matter) */
   removals?: boolean;
 }
@@ -38,9 +42,11 @@ export class World<M extends WireMessage = WireMessage, N extends ProtocolNode<M
   readonly arena = new Int32Arena();
 
   private readonly conns: Connections;
+  private readonly hive: Hive | undefined;
   private readonly held: { from: number; to: number; epoch: number; msg: M }[][];
   private readonly observers: WorldObserver[] = [];
-  private readonly models: LinkModels;
+  /** the link model of every pair (faults change them) */
+  readonly linkModels: LinkModels;
   /** virtual time of the last event that did something (cancelled timers that fire later do nothing) */
   lastActive: Micros = 0;
   /** each node's key: a hash of its overlay address (what every draw for the node is keyed by, never its index) */
@@ -50,10 +56,7 @@ export class World<M extends WireMessage = WireMessage, N extends ProtocolNode<M
   private readonly K_DELIVER: number;
   private readonly K_TIMER: number;
   private readonly K_REDIAL: number;
-  private readonly K_PROBE: number;
-  /** quiescence by pending work: the run went quiet (a probe found every node idle) */
-  private quiet = false;
-  private idleAfter: Micros = 0;
+  private readonly loop: RunLoop;
   /** a delivery's event argument is epoch * typeSlots + message type (the fingerprint sees each message's type) */
   private readonly typeSlots: number;
   /** messages sent and not yet delivered or discarded (quiescence by pending work needs it) */
@@ -67,7 +70,7 @@ export class World<M extends WireMessage = WireMessage, N extends ProtocolNode<M
   ) {
     const n = topology.ids.length;
     this.up = topology.up.slice();
-    this.models = new LinkModels(opts.links);
+    this.linkModels = new LinkModels(opts.links, (a, b) => this.conns.key(a, b));
     this.paused = new Array<boolean>(n).fill(false);
     this.held = Array.from({ length: n }, () => []);
     this.nodeKeys = Array.from({ length: n }, (_, i) => wordsKey(topology.addrs.words, i * WORDS, WORDS));
@@ -81,8 +84,7 @@ export class World<M extends WireMessage = WireMessage, N extends ProtocolNode<M
       if ((rec as Timed).fire(token, arg)) this.lastActive = this.engine.now;
     });
     this.K_REDIAL = e.register('redial', (a, b) => this.redial(a, b));
-    // only a protocol that needs probes registers them (an event kind is part of every later kind's number)
-    this.K_PROBE = protocol.quiescence === 'pending' ? e.register('probe', () => this.probe()) : -1;
+    this.loop = new RunLoop(e, protocol, () => this.idle(), opts.hive ? () => this.hive!.settled() : undefined);
     this.conns = new Connections(n);
     const facts = {
       stored: (node: number, c: number) => this.emit('stored', node, c),
@@ -96,6 +98,9 @@ export class World<M extends WireMessage = WireMessage, N extends ProtocolNode<M
       this.nodes.push(protocol.createNode(setup));
     }
     for (const [a, b] of topology.conns) this.conns.wanted.add(this.key(a, b));
+    const addrs = topology.addrs;
+    const host = { engine: e, up: this.up, nodeKeys: this.nodeKeys, po: (a: number, b: number) => po256(addrs, a, addrs, b), reachable: (a: number, b: number) => this.up[a]! && this.up[b]! && this.conns.dialable(this.key(a, b)), dial: (a: number, b: number) => this.dial(a, b) };
+    this.hive = opts.hive ? new Hive(host, opts.hive, Keyed.of(rng, 'hive'), n) : undefined;
   }
 
   observe(o: WorldObserver): void {
@@ -114,31 +119,19 @@ export class World<M extends WireMessage = WireMessage, N extends ProtocolNode<M
   /** Starts every up node's life, then brings up every wanted connection between up nodes, in topology order. */
   start(): void {
     for (let i = 0; i < this.nodes.length; i++) if (this.up[i]) this.nodes[i]!.start();
-    for (const [a, b] of this.topology.conns) if (this.up[a] && this.up[b]) this.link(a, b);
+    for (const [a, b] of this.topology.conns) if (this.hive) this.hive.connect(a, b);
+    else if (this.up[a] && this.up[b]) this.link(a, b);
+    if (this.hive) for (let i = 0; i < this.nodes.length; i++) if (this.up[i]) this.hive.started(i);
   }
 
-  /**
-   * Runs until the network is quiescent or `maxTime`; true when quiescent. For most protocols quiescent means the
-   * queue drained; for one whose periodic timers never stop (Protocol.quiescence 'pending'), it means no up node has
-   * sync work pending and no message is on its way, from `notBefore` on (the scenario's last event), checked every
-   * `probeEvery` of virtual time. With `tick`, runs in slices of `every` events and calls it between them (slicing
-   * never changes the order of events).
-   */
+  /** Runs until quiescent (RunLoop says when that is) or `maxTime`; true when quiescent. */
   runUntilQuiescent(maxTime: Micros = Infinity, tick?: () => void, every = 250_000, notBefore: Micros = 0): boolean {
-    if (this.protocol.quiescence === 'queue') {
-      this.runSliced(maxTime, tick, every);
-      return this.engine.queue.size === 0;
-    }
-    this.idleAfter = notBefore;
-    this.quiet = false;
-    this.engine.after(this.protocol.probeEvery ?? SECOND, this.K_PROBE);
-    this.runSliced(maxTime, tick, every);
-    return this.quiet || this.engine.queue.size === 0;
+    return this.loop.untilQuiescent(maxTime, tick, every, notBefore);
   }
 
   /** No up node has sync work pending and nothing is on the wire or held (quiescence 'pending'). */
   idle(): boolean {
-    if (this.inFlight > 0) return false;
+    if (this.inFlight > 0 || this.hive?.idle() === false) return false;
     for (let i = 0; i < this.nodes.length; i++) {
       if (this.held[i]!.length > 0) return false;
       if (this.up[i] && this.nodes[i]!.pending?.()) return false;
@@ -156,25 +149,9 @@ export class World<M extends WireMessage = WireMessage, N extends ProtocolNode<M
     return '';
   }
 
-  private probe(): void {
-    if (this.engine.now >= this.idleAfter && this.idle()) this.quiet = true;
-    else this.engine.after(this.protocol.probeEvery ?? SECOND, this.K_PROBE);
-  }
-
   /** Runs every event up to and including time `t`; the clock then reads `t`. */
   runUntil(t: Micros, tick?: () => void, every = 250_000): void {
-    this.runSliced(t, tick, every);
-    if (this.engine.now < t) this.engine.now = t;
-  }
-
-  private runSliced(until: Micros, tick: (() => void) | undefined, every: number): void {
-    const stop = this.protocol.quiescence === 'pending' ? () => this.quiet : undefined;
-    if (!tick) return this.engine.run(until, Infinity, stop);
-    const q = this.engine.queue;
-    while (q.size > 0 && q.peekTime() <= until && !this.quiet) {
-      this.engine.run(until, every, stop);
-      tick();
-    }
+    this.loop.until(t, tick, every);
   }
 
   /**
@@ -234,36 +211,31 @@ export class World<M extends WireMessage = WireMessage, N extends ProtocolNode<M
     return this.conns.list();
   }
 
-  /** A scenario connect: wanted from now on, up at once if both nodes are. */
+  /** A scenario connect: wanted from now on, up at once if both nodes are (the go hive: `a` dials `b`). */
   connect(a: number, b: number): void {
     this.conns.wanted.add(this.key(a, b));
-    if (this.up[a] && this.up[b]) this.link(a, b);
+    if (this.hive) this.hive.connect(a, b);
+    else if (this.up[a] && this.up[b]) this.link(a, b);
   }
 
-  /** A scenario disconnect: no longer wanted, so no redial. */
+  /** A scenario disconnect: no longer wanted, so no redial (the go hive: the two forget each other). */
   disconnect(a: number, b: number): void {
     this.conns.wanted.delete(this.key(a, b));
     this.unlink(a, b, 'disconnected by scenario');
+    this.hive?.forget(a, b);
   }
 
-  /** The link model of the pair (a, b): its own if one was set, else the world's. */
-  linkModel(a: number, b: number): LinkModel {
-    return this.models.of(this.key(a, b));
+  /** A partition cuts the pair: as a disconnect; with the go hive, still wanted, but every dial fails until uncut. */
+  cut(a: number, b: number): void {
+    if (!this.hive) return this.disconnect(a, b);
+    this.conns.cut.add(this.key(a, b));
+    this.unlink(a, b, 'disconnected by scenario');
   }
 
-  /** Sets the link model of one pair, kept across reconnects (undefined = back to the world's). */
-  setLinkModel(a: number, b: number, model: LinkModel | undefined): void {
-    this.models.set(this.key(a, b), model);
-  }
-
-  /** The world's link model, for pairs without one of their own. */
-  get defaultLinks(): LinkModel {
-    return this.models.defaults;
-  }
-
-  /** Sets the world's link model (every pair without one of its own); undefined = the configured one. */
-  setDefaultLinks(model: LinkModel | undefined): void {
-    this.models.setDefaults(model);
+  /** A heal uncuts the pair: as a connect; with the go hive, the two hives dial it again at their own pace. */
+  uncut(a: number, b: number): void {
+    if (!this.hive) return this.connect(a, b);
+    this.conns.cut.delete(this.key(a, b));
   }
 
   /** Every wanted pair touching `node` (links it has or would have when both ends are up). */
@@ -279,15 +251,17 @@ export class World<M extends WireMessage = WireMessage, N extends ProtocolNode<M
     this.paused[node] = false;
     this.nodes[node]!.stop();
     for (const o of this.observers) o.nodeUp?.(node, false, this.now);
+    this.hive?.stopped(node);
   }
 
-  /** A stopped node starts again and reconnects to every wanted peer that is up. */
+  /** A stopped node starts again and reconnects to every wanted peer that is up (the go hive: one per tick). */
   restart(node: number): void {
     if (this.up[node]) return;
     this.up[node] = true;
     this.nodes[node]!.start();
     for (const o of this.observers) o.nodeUp?.(node, true, this.now);
-    for (const [a, b] of this.wantedPairs(node)) if (this.up[a] && this.up[b]) this.link(a, b);
+    if (this.hive) this.hive.started(node);
+    else for (const [a, b] of this.wantedPairs(node)) if (this.up[a] && this.up[b]) this.link(a, b);
   }
 
   /** Holds messages that arrive at `node` until resume (handlers already running are not affected). */
@@ -312,6 +286,18 @@ export class World<M extends WireMessage = WireMessage, N extends ProtocolNode<M
     conn.peerAtA = this.nodes[x]!.connect(y, conn.po, conn.po256, conn.epoch, conn);
     conn.peerAtB = this.nodes[y]!.connect(x, conn.po, conn.po256, conn.epoch, conn);
     for (const o of this.observers) o.connected?.(x, y, this.now);
+    this.hive?.on(x, y);
+  }
+
+  /** The go hive's dial from `a` to `b`: connects when both are up and the pair is wanted, not cut, not linked. */
+  private dial(a: number, b: number): boolean {
+    const ok = this.up[a]! && this.up[b]! && this.conns.dialable(this.key(a, b));
+    for (const o of this.observers) o.dialled?.(a, b, ok, this.now);
+    if (ok) {
+      this.lastActive = this.now;
+      this.link(a, b);
+    }
+    return ok;
   }
 
   /** The latency drawn for message `ordinal` (from 0) sent over the link from `from` to `to` under `model`. */
@@ -325,14 +311,15 @@ export class World<M extends WireMessage = WireMessage, N extends ProtocolNode<M
     this.nodes[conn.a]!.disconnect(conn.b);
     this.nodes[conn.b]!.disconnect(conn.a);
     for (const o of this.observers) o.disconnected?.(conn.a, conn.b, reason, this.now);
+    this.hive?.off(conn.a, conn.b);
     return true;
   }
 
-  /** A protocol Break: the connection goes down, and the hive redials it after redialDelay. */
+  /** A protocol Break: the connection goes down, and the simple hive redials it after redialDelay (the go hive: its own). */
   private dropped(a: number, b: number, reason: string): void {
     if (!this.unlink(a, b, reason)) return;
     const d = this.opts.redialDelay;
-    if (d !== undefined) this.engine.after(d, this.K_REDIAL, Math.min(a, b), Math.max(a, b));
+    if (d !== undefined && !this.hive) this.engine.after(d, this.K_REDIAL, Math.min(a, b), Math.max(a, b));
   }
 
   private redial(a: number, b: number): void {
@@ -358,7 +345,7 @@ export class World<M extends WireMessage = WireMessage, N extends ProtocolNode<M
     const conn = link ?? this.conns.get(key);
     if (!conn || !conn.live) return; // the peer is gone: nothing is sent
     const bytes = this.protocol.wireSize(msg);
-    const model = this.models.of(key);
+    const model = this.linkModels.of(key);
     const at = transit(this.engine.now, bytes, conn, from === conn.a ? 0 : 1, model, conn.draws);
     for (const o of this.observers) o.sent?.(from, to, msg, bytes, this.now);
     this.inFlight++;
