@@ -40,6 +40,8 @@ export class World<M extends WireMessage = WireMessage, N extends ProtocolNode<M
   private readonly conns: Connections;
   private readonly held: { from: number; to: number; epoch: number; msg: M }[][];
   private readonly observers: WorldObserver[] = [];
+  /** the observers that want every dispatched message (few runs have any: a trace) */
+  private readonly receivers: WorldObserver[] = [];
   private readonly models: LinkModels;
   /** virtual time of the last event that did something (cancelled timers that fire later do nothing) */
   lastActive: Micros = 0;
@@ -100,6 +102,7 @@ export class World<M extends WireMessage = WireMessage, N extends ProtocolNode<M
 
   observe(o: WorldObserver): void {
     this.observers.push(o);
+    if (o.received) this.receivers.push(o);
   }
 
   get now(): Micros {
@@ -377,6 +380,7 @@ export class World<M extends WireMessage = WireMessage, N extends ProtocolNode<M
       const exchange = this.protocol.exchange(msg);
       for (const o of this.observers) if (o.arrived) for (let i = 0; i < chunks.length; i++) o.arrived(to, chunks[i]!, from, exchange, this.now, i);
     }
+    for (let i = 0; i < this.receivers.length; i++) this.receivers[i]!.received!(from, to, msg, this.now);
     this.nodes[to]!.handle(peer, msg);
   }
 
