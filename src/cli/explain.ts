@@ -5,11 +5,12 @@ import type { ResultJson } from '../report/result.js';
 import { storyFocus, storyWithoutNode, tellStory, type Story, type StoryTarget } from '../report/story.js';
 import { storySvg } from '../report/story-svg.js';
 import { storyText } from '../report/story-text.js';
-import type { TraceRecord } from '../scenario/trace-format.js';
+import { narrow, type TraceRecord } from '../scenario/trace-format.js';
 import { checkFile, writeFile } from './files.js';
 import { err, out } from './io.js';
 import { readReportInput } from './report-input.js';
-import { locateRun, traceAgain } from './rerun.js';
+import { locateRun, traceAgain, type RunSource } from './rerun.js';
+import { portablePath } from './reproduce.js';
 import { readTraceHeader, readTraceRecords } from './trace-read.js';
 
 export interface ExplainArgs {
@@ -37,26 +38,39 @@ function listing(vs: ResultJson['violations']): string {
 /** The run's violations as story targets (their index in result.json with them). */
 export const targets = (r: ResultJson): StoryTarget[] => r.violations.map((v, index) => ({ index, ...v }));
 
+/** What a source of records must keep for several stories: every one's nodes and chunks. */
+function union(foci: { nodes: number[]; chunks: string[] }[]): { nodes: number[]; chunks: string[] } {
+  return { nodes: [...new Set(foci.flatMap((f) => f.nodes))].sort((a, b) => a - b), chunks: [...new Set(foci.flatMap((f) => f.chunks))].sort() };
+}
+
 /**
- * Where a story's records come from: the run folder's trace.jsonl when it is this run's, whole (or filtered to
- * cover the story), else a re-run of the scenario that records only what the story needs. `note` says which.
+ * Where stories' records come from: the run folder's trace.jsonl when it is this run's and holds what they need
+ * (whole, or filtered to cover them), else one re-run of the scenario that records only that. `note` says which.
  */
-export function storyRecords(r: ResultJson, resultFile: string, focus: { nodes: number[]; chunks: string[] }, scenario?: string): { records: TraceRecord[]; note: string } {
+function gather(r: ResultJson, resultFile: string, focus: { nodes: number[]; chunks: string[] }, o: StoryOptions): { records: TraceRecord[]; note: string } {
   const trace = join(dirname(resultFile), 'trace.jsonl');
   const h = existsSync(trace) ? readTraceHeader(trace) : undefined;
   const covers = h !== undefined && h.dropped === 0 && (h.filter === null || (focus.nodes.every((n) => h.filter!.nodes.includes(n)) && focus.chunks.every((c) => h.filter!.chunks.includes(c))));
-  if (h && covers && h.fingerprint === r.fingerprint && h.seed === r.seed) return { records: readTraceRecords(trace, focus), note: `from ${trace}` };
-  const src = locateRun(r, resultFile, scenario);
+  if (h && covers && h.fingerprint === r.fingerprint && h.seed === r.seed) return { records: readTraceRecords(trace, focus), note: `from ${portablePath(trace)}` };
+  const src = o.source ?? locateRun(r, resultFile, o.scenario);
   const why = h ? `(${trace} is ${h.fingerprint !== r.fingerprint ? "another run's" : 'filtered or truncated'}) ` : '';
-  return { records: traceAgain(src, r, resultFile, focus), note: `${why}from a re-run of ${src.file} (same fingerprint ${r.fingerprint})` };
+  return { records: traceAgain(src, r, resultFile, focus), note: `${why}from a re-run of ${portablePath(src.file)} (same fingerprint ${r.fingerprint})` };
 }
 
-/** A violation's story, with where its records came from. */
-export function explainViolation(r: ResultJson, resultFile: string, v: StoryTarget, scenario?: string): { story: Story; note: string } {
-  const focus = storyFocus(v);
-  if (!focus) return { story: storyWithoutNode(v, targets(r)), note: 'no trace needed' };
-  const { records, note } = storyRecords(r, resultFile, focus, scenario);
-  return { story: tellStory(v, records, r.metrics.endMicros), note };
+export interface StoryOptions {
+  /** the scenario file, when the reproduce line's path does not lead to it */
+  scenario?: string;
+  /** the run's scenario and topology, when the caller has them (pullsim run --report) */
+  source?: RunSource;
+}
+
+/** Several violations' stories from one source of records, with where the records came from. */
+export function tellStories(r: ResultJson, resultFile: string, vs: StoryTarget[], o: StoryOptions = {}): { stories: Story[]; note: string } {
+  const foci = vs.map(storyFocus);
+  const need = foci.filter((f): f is NonNullable<typeof f> => f !== undefined);
+  const { records, note } = need.length > 0 ? gather(r, resultFile, union(need), o) : { records: [], note: 'no trace needed' };
+  const stories = vs.map((v, i) => (foci[i] ? tellStory(v, narrow(records, foci[i]!), r.metrics.endMicros) : storyWithoutNode(v, targets(r))));
+  return { stories, note };
 }
 
 /** `pullsim explain RUN`: one violation's story as text, JSON, and a sequence diagram. */
@@ -72,7 +86,8 @@ export async function explainCommand(a: ExplainArgs): Promise<number> {
     if (!a.out.endsWith('.svg')) throw new UsageError('command line', '--out', 'a file name ending in .svg (the story\'s diagram)', JSON.stringify(a.out));
     checkFile(a.out, 'story', { flag: '--out', force: a.force ?? false });
   }
-  const { story, note } = explainViolation(r, input.file, targets(r)[k]!, a.scenario);
+  const { stories, note } = tellStories(r, input.file, [targets(r)[k]!], a.scenario !== undefined ? { scenario: a.scenario } : {});
+  const story = stories[0]!;
   const ids = r.nodes.map((x) => x.id);
   if (a.out !== undefined) writeFile(a.out, storySvg(story, ids));
   if (a.json) out(JSON.stringify(story, null, 1));

@@ -48,10 +48,8 @@ function parseReproduce(r: ResultJson, resultFile: string): { path: string; muta
 
 /** Where the scenario may be: from the working folder, from each folder above the result, or as given. */
 function candidates(path: string, resultFile: string, explicit: string | undefined): string[] {
-  if (explicit !== undefined) return [explicit];
-  if (isAbsolute(path)) return [path];
-  const out = [resolve(path)];
-  for (let d = dirname(resolve(resultFile)); ; d = dirname(d)) {
+  const out = explicit !== undefined ? [explicit] : isAbsolute(path) ? [path] : [resolve(path)];
+  for (let d = dirname(resolve(resultFile)); explicit === undefined && !isAbsolute(path); d = dirname(d)) {
     out.push(resolve(d, path));
     if (dirname(d) === d) break;
   }

@@ -96,7 +96,7 @@ export async function runCommand(a: RunArgs): Promise<RunDone> {
   else out([...summaryText(result, dir, repro), ...lines].join('\n'));
   if (a.report) {
     const { writeRunReport } = await import('./report.js');
-    (a.json ? err : out)(`report ${await writeRunReport(dir, result)}`);
+    (a.json ? err : out)(`report ${await writeRunReport(dir, result, { file: a.scenario, scenario, topology, seed })}`);
   }
   return { code, dir, result };
 }

@@ -1,6 +1,6 @@
 import { closeSync, openSync, readSync } from 'node:fs';
 import { UsageError } from '../core/errors.js';
-import { keeps, type TraceFilter, type TraceHeader, type TraceRecord } from '../scenario/trace-format.js';
+import { narrow, type TraceHeader, type TraceRecord } from '../scenario/trace-format.js';
 
 const CHUNK = 1 << 20;
 
@@ -37,16 +37,8 @@ export function readTraceHeader(file: string): TraceHeader | undefined {
   return undefined;
 }
 
-/**
- * A trace's records that `focus` keeps (chunks by address, as the filter a re-run would use), in the file's order.
- * A line that is not a record is a UsageError naming the line.
- */
-export function readTraceRecords(file: string, focus: { nodes: number[]; chunks: string[] }): TraceRecord[] {
-  const chunks = new Set<number>();
-  const filter: TraceFilter = { nodes: new Set(focus.nodes), chunks };
-  const addrs = new Set(focus.chunks);
-  const kept = new Set<number>();
-  const out: TraceRecord[] = [];
+/** The records of a trace file, checked to be records (a line that is not is a UsageError naming it). */
+function* records(file: string): Generator<TraceRecord> {
   let n = 0;
   for (const line of lines(file)) {
     if (n++ === 0 || line === '') continue;
@@ -57,10 +49,11 @@ export function readTraceRecords(file: string, focus: { nodes: number[]; chunks:
       throw new UsageError(file, `line ${n}`, 'a trace record (docs/trace.md)', (e as Error).message.split('\n')[0]);
     }
     if (typeof r !== 'object' || r === null || typeof r.t !== 'number' || typeof r.ev !== 'string') throw new UsageError(file, `line ${n}`, 'a trace record with "t" and "ev" (docs/trace.md)', line.slice(0, 40));
-    if (r.ev === 'upload' && addrs.has(r.addr)) chunks.add(r.chunk);
-    if (!keeps(filter, r, (id) => kept.has(id))) continue;
-    if (r.ev === 'msg') kept.add(r.id);
-    out.push(r);
+    yield r;
   }
-  return out;
+}
+
+/** A trace file's records that `focus` keeps (see `narrow`), in the file's order. */
+export function readTraceRecords(file: string, focus: { nodes: number[]; chunks: string[] }): TraceRecord[] {
+  return narrow(records(file), focus);
 }

@@ -59,7 +59,7 @@ export function duplicateStory(c: Ctx): Told {
   const end = second?.arrived ?? c.v.at;
   const others = c.ix.msgs.filter((m) => m.to === node && m.offered?.includes(chunk) && m.t <= end && !copies.some((cp) => cp.offer === m));
   const offerers = [...new Set(others.map((m) => m.from))];
-  const lanes = lanesOf([node], copies.map((cp) => cp.server), offerers).slice(0, 6);
+  const lanes = lanesOf([node], copies.map((cp) => cp.server), offerers).slice(0, 5);
   for (const m of others) {
     if (!lanes.includes(m.from)) continue;
     steps.add(m);

@@ -33,6 +33,11 @@ export interface Step {
   key?: boolean;
 }
 
+/** A step with its keys in one order whatever its kind (the JSON's bytes): at, from, to, what, text, label, the rest. */
+function ordered({ at, from, to, what, text, label, ...rest }: Step): Step {
+  return { at, from, to, what, text, label, ...rest };
+}
+
 export type Role = 'request' | 'offer' | 'want' | 'delivery' | 'other';
 
 /** What a message does, from its fields. */
@@ -67,9 +72,8 @@ export class StepList {
       if (key) had.key = true;
       return;
     }
-    const { at, from, to, what, text, label, ...rest } = r.ev === 'msg' ? this.message(r) : this.event(r);
-    // the same key order for every kind of step (the JSON's bytes)
-    this.steps.set(r.seq, { at, from, to, what, text, label, ...rest, ...(key ? { key } : {}) });
+    const s = r.ev === 'msg' ? this.message(r) : this.event(r);
+    this.steps.set(r.seq, ordered(key ? { ...s, key } : s));
   }
 
   /** The steps in order; `last` (the violation itself) after every step up to its time. */
@@ -77,7 +81,7 @@ export class StepList {
     const out = [...this.steps].sort((a, b) => a[0] - b[0]).map(([, s]) => s);
     if (!last) return out;
     const i = out.findIndex((s) => s.at > last.at);
-    return i < 0 ? [...out, last] : [...out.slice(0, i), last, ...out.slice(i)];
+    return i < 0 ? [...out, ordered(last)] : [...out.slice(0, i), ordered(last), ...out.slice(i)];
   }
 
   /** Keeps the key steps and the latest others, `max` in all; returns how many were left out. */

@@ -8,7 +8,7 @@ export const laneName = (i: number, ids: readonly string[]): string => `node ${i
 export function storyHeading(s: Story): string {
   const v = s.violation;
   const where = [v.nodeIndex !== undefined ? `node ${v.nodeIndex}` : '', v.chunk ? `chunk ${v.chunk.slice(0, 8)}` : ''].filter(Boolean).join(', ');
-  return `violation ${v.index}: ${v.kind}${where ? ` at ${where}` : ''}, ${storyTime(v.at)}`;
+  return `${v.index >= 0 ? `violation ${v.index}: ` : ''}${v.kind}${where ? ` at ${where}` : ''}, ${storyTime(v.at)}`;
 }
 
 /**

@@ -123,6 +123,26 @@ export function keeps(f: TraceFilter, r: TraceRecord, keptMessage: (id: number) 
   }
 }
 
+/**
+ * The records a trace filtered to `focus` would hold (chunks named by address: an upload record gives each its id),
+ * from any trace that holds at least those, in order: what makes a story the same from a whole trace, a trace of
+ * several stories, or a re-run recorded for it alone.
+ */
+export function narrow(records: Iterable<TraceRecord>, focus: { nodes: readonly number[]; chunks: readonly string[] }): TraceRecord[] {
+  const chunks = new Set<number>();
+  const filter: TraceFilter = { nodes: new Set(focus.nodes), chunks };
+  const addrs = new Set(focus.chunks);
+  const kept = new Set<number>();
+  const out: TraceRecord[] = [];
+  for (const r of records) {
+    if (r.ev === 'upload' && addrs.has(r.addr)) chunks.add(r.chunk);
+    if (!keeps(filter, r, (id) => kept.has(id))) continue;
+    if (r.ev === 'msg') kept.add(r.id);
+    out.push(r);
+  }
+  return out;
+}
+
 /** A trace as lines: the header, then each record (JSON.stringify keeps each record's key order: same bytes each time). */
 export function* traceLines(header: TraceHeader, records: readonly TraceRecord[]): Generator<string> {
   yield JSON.stringify(header) + '\n';

@@ -123,7 +123,8 @@ export class TraceLog implements WorldObserver {
   sent(from: number, to: number, msg: WireMessage, bytes: number, t: Micros): void {
     this.subs.sent?.(from, to, msg, bytes, t);
     const r = this.message(from, to, msg, bytes, t, this.messages++);
-    if (!this.add(r)) return;
+    if (!this.passes(r)) return;
+    this.push(r); // over the limit, its arrival is counted too
     const key = from * this.world.nodes.length + to;
     let q = this.inFlight.get(key);
     if (!q) this.inFlight.set(key, (q = []));
@@ -187,16 +188,19 @@ export class TraceLog implements WorldObserver {
     };
   }
 
-  /** Keeps a record unless the filter leaves it out or the trace is full; true when kept. */
-  private add(r: TraceRecord): boolean {
-    // an arrival is recorded only for a message the trace kept (see `received`)
-    if (this.filter && !keeps(this.filter, r, () => true)) return false;
-    if (this.records.length >= this.o.limit) {
-      this.dropped++;
-      return false;
-    }
-    this.records.push(r);
-    return true;
+  /** Keeps a record unless the filter leaves it out; counts it as dropped when the trace is full. */
+  private add(r: TraceRecord): void {
+    if (this.passes(r)) this.push(r);
+  }
+
+  /** Whether the filter keeps a record (an arrival is only ever reported for a message it kept: see `received`). */
+  private passes(r: TraceRecord): boolean {
+    return !this.filter || keeps(this.filter, r, () => true);
+  }
+
+  private push(r: TraceRecord): void {
+    if (this.records.length < this.o.limit) this.records.push(r);
+    else this.dropped++;
   }
 
   private binOf(node: number, chunk: number): number {
