@@ -43,8 +43,8 @@ export function lanesOf(...groups: (number | undefined)[][]): number[] {
 }
 
 /**
- * What bears on the lanes between `from` and `to`: their depth changes and stops, the first lane's derived quits
- * from the others, connections coming and going between lanes (drops among them), and faults that touch a lane.
+ * What bears on the lanes between `from` and `to`: their depth changes and stops, their derived quits of each
+ * other's bins, connections coming and going between lanes (drops among them), and faults that touch a lane.
  */
 export function around(steps: StepList, ix: TraceIndex, lanes: readonly number[], from: Micros, to: Micros): void {
   const inLanes = (x: number) => lanes.includes(x);
@@ -56,7 +56,7 @@ export function around(steps: StepList, ix: TraceIndex, lanes: readonly number[]
         if (inLanes(r.node) && within(r.t)) steps.add(r);
         break;
       case 'sub':
-        if (r.kind === 'quit' && r.node === lanes[0] && inLanes(r.peer) && within(r.t)) steps.add(r);
+        if (r.kind === 'quit' && inLanes(r.node) && inLanes(r.peer) && within(r.t)) steps.add(r);
         break;
       case 'connect':
       case 'disconnect':

@@ -76,8 +76,9 @@ export function offerStory(c: Ctx): Told {
 }
 
 /**
- * A drop: the protocol dropped a connection. Its story: the last messages between the two nodes before the drop,
- * with their depth changes, quits and faults; why names the reason and the requests left open.
+ * A drop: the protocol dropped a connection. Its story: what the dropping side was handling at that instant, every
+ * batch wanted between the two nodes in the window before it (its request, offer, want and deliveries), the last
+ * other messages, with their depth changes, quits and faults; why names the reason and what became of those wants.
  */
 export function dropStory(c: Ctx): Told {
   const node = c.node!;
@@ -86,22 +87,38 @@ export function dropStory(c: Ctx): Told {
   if (!drop) return { lanes: [node], steps, last: violationStep(c), why: [`The trace shows no drop at node ${node} at ${T(c.v.at)}.`] };
   const peer = drop.a === node ? drop.b : drop.a;
   const msgs = c.ix.between(node, peer).filter((m) => m.t <= drop.t && m.t >= drop.t - WINDOW);
-  // what the dropping side was handling: messages that arrived at the instant of the drop, and their exchanges
-  const triggers = msgs.filter((m) => c.ix.arrives(m) === drop.t).slice(-1);
-  const key = msgs.filter((m) => triggers.some((x) => x.ruid !== undefined && x.ruid === m.ruid));
-  for (const m of [...triggers, ...key]) steps.add(m, true);
+  const exchangeOf = (x: MsgRecord) => msgs.filter((m) => x.ruid !== undefined && m.ruid === x.ruid);
+  // what the dropping side was handling: the message that arrived at the instant of the drop, and its exchange
+  const trigger = msgs.filter((m) => c.ix.arrives(m) === drop.t).at(-1);
+  const wants = msgs.filter((m) => (m.wanted?.length ?? m.positions?.length ?? 0) > 0);
+  for (const m of [...(trigger ? exchangeOf(trigger) : []), ...wants.flatMap(exchangeOf)]) steps.add(m, true);
   for (const m of msgs.filter((x) => !steps.has(x.seq)).slice(-LAST_MESSAGES / 2)) steps.add(m);
   steps.add(drop, true);
   around(steps, c.ix, [node, peer], msgs[0]?.t ?? drop.t, drop.t);
   const why = [`nodes ${drop.a} and ${drop.b} dropped their connection at ${T(drop.t)}: ${drop.reason}.`];
-  for (const x of triggers) {
-    const ex = key.filter((m) => m.ruid === x.ruid);
-    why.push(`It happened as node ${x.to} handled node ${x.from}'s ${x.type} (ruid ${x.ruid}, sent ${T(x.t)})${ex.length > 1 ? `; that exchange: ${ex.map((m) => `${m.type} from node ${m.from} at ${T(m.t)}`).join(', ')}` : ''}.`);
+  if (trigger) {
+    const ex = exchangeOf(trigger);
+    why.push(`It happened as node ${trigger.to} handled node ${trigger.from}'s ${trigger.type} (ruid ${trigger.ruid}, sent ${T(trigger.t)})${ex.length > 1 ? `; that exchange: ${ex.map((m) => `${m.type} from node ${m.from} at ${T(m.t)}`).join(', ')}` : ''}.`);
   }
-  const wants = msgs.filter((m) => (m.wanted?.length ?? 0) > 0);
-  const unserved = wants.filter((w) => !msgs.some((d) => d.seq > w.seq && d.ruid === w.ruid && d.from === w.to && d.delivered !== undefined && (c.ix.arrives(d) ?? Infinity) <= drop.t));
-  if (triggers.length === 0) for (const w of unserved.slice(-3)) why.push(`node ${w.from} wanted ${w.wanted!.length} chunks of ${w.stream ?? 'its stream'} from node ${w.to} at ${T(w.t)} (ruid ${w.ruid}) and none of them had arrived by the drop.`);
+  // the wants whose chunks came only after the stream was quit first (a likely cause), then the latest others
+  const fates = wants.map((w) => wantFate(c, w, msgs));
+  const order = [...fates.keys()].sort((a, b) => Number(fates[b]!.afterQuit) - Number(fates[a]!.afterQuit) || b - a).slice(0, 4).sort((a, b) => a - b);
+  for (const i of order) why.push(fates[i]!.text);
   return { lanes: [node, peer], steps, last: violationStep(c), why };
+}
+
+/** What became of a want: when its chunks arrived, and whether the wanting node had quit the stream by then. */
+function wantFate(c: Ctx, w: Placed<MsgRecord>, msgs: readonly Placed<MsgRecord>[]): { text: string; afterQuit: boolean } {
+  const n = w.wanted?.length ?? w.positions!.length;
+  const stream = w.stream ?? 'its stream';
+  const head = `node ${w.from} wanted ${n} chunk${n === 1 ? '' : 's'} of ${stream} from node ${w.to} at ${T(w.t)} (ruid ${w.ruid})`;
+  const deliveries = msgs.filter((d) => d.seq > w.seq && d.ruid === w.ruid && d.from === w.to && d.delivered !== undefined);
+  const arrived = deliveries.map((d) => c.ix.arrives(d)).filter((t): t is number => t !== null);
+  if (arrived.length === 0) return { text: `${head}; ${deliveries.length ? 'its delivery was lost with the connection' : 'nothing of it was delivered'}.`, afterQuit: false };
+  const at = Math.max(...arrived);
+  const quit = c.ix.of('sub').filter((q) => q.kind === 'quit' && q.node === w.from && q.peer === w.to && w.bin !== undefined && q.bins.includes(w.bin) && q.t >= w.t && q.t <= at).at(-1);
+  const text = `${head}; ${deliveries.length === 1 ? 'it arrived' : `the last of its ${deliveries.length} deliveries arrived`} at ${T(at)}${quit ? `, after node ${w.from} had quit ${stream} of node ${w.to} at ${T(quit.t)} (derived from its depth change)` : ''}.`;
+  return { text, afterQuit: quit !== undefined };
 }
 
 /** Any other violation at a node: the node's last messages before it, with whoever it talked to most. */
