@@ -88,21 +88,16 @@ export interface TraceFilter {
   chunks: ReadonlySet<number>;
 }
 
-const any = (xs: ArrayLike<number> | undefined, set: ReadonlySet<number>): boolean => {
-  if (!xs) return false;
-  for (let i = 0; i < xs.length; i++) if (set.has(xs[i]!)) return true;
-  return false;
-};
-
 /**
- * Whether a filtered trace keeps a record: a message from or to a filtered node or carrying a filtered chunk (offered,
- * wanted or delivered), and its arrival; a chunk's upload, store or removal at a filtered node or of a filtered
- * chunk; connections, subscriptions and states of filtered nodes; every depth change, node start or stop and fault.
+ * Whether a filtered trace keeps a record: a message from or to a filtered node, and its arrival; a chunk's upload,
+ * store or removal at a filtered node or of a filtered chunk (who held it, and when); connections, subscriptions and
+ * states of filtered nodes; every depth change, node start or stop and fault. A recorder can tell from a message's
+ * ends alone whether it is kept: messages between other nodes cost a filtered run nothing.
  */
 export function keeps(f: TraceFilter, r: TraceRecord, keptMessage: (id: number) => boolean): boolean {
   switch (r.ev) {
     case 'msg':
-      return f.nodes.has(r.from) || f.nodes.has(r.to) || any(r.offered, f.chunks) || any(r.wanted, f.chunks) || any(r.delivered, f.chunks);
+      return f.nodes.has(r.from) || f.nodes.has(r.to);
     case 'recv':
       return keptMessage(r.id);
     case 'upload':

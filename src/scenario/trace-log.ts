@@ -121,9 +121,11 @@ export class TraceLog implements WorldObserver {
   }
 
   sent(from: number, to: number, msg: WireMessage, bytes: number, t: Micros): void {
+    const id = this.messages++;
+    // a filtered trace keeps a message by its ends alone (trace-format.ts, keeps): the others cost nothing more
+    if (this.filter && !this.filter.nodes.has(from) && !this.filter.nodes.has(to)) return;
     this.subs.sent?.(from, to, msg, bytes, t);
-    const r = this.message(from, to, msg, bytes, t, this.messages++);
-    if (!this.passes(r)) return;
+    const r = this.message(from, to, msg, bytes, t, id);
     this.push(r); // over the limit, its arrival is counted too
     const key = from * this.world.nodes.length + to;
     let q = this.inFlight.get(key);
@@ -132,6 +134,7 @@ export class TraceLog implements WorldObserver {
   }
 
   received(from: number, to: number, msg: WireMessage, t: Micros): void {
+    if (this.filter && !this.filter.nodes.has(from) && !this.filter.nodes.has(to)) return;
     const q = this.inFlight.get(from * this.world.nodes.length + to);
     if (!q || q.length === 0 || q[0]!.msg !== msg) return; // a message the trace left out
     const { id } = q.shift()!;
@@ -188,16 +191,12 @@ export class TraceLog implements WorldObserver {
     };
   }
 
-  /** Keeps a record unless the filter leaves it out; counts it as dropped when the trace is full. */
+  /** Keeps a record unless the filter leaves it out (an arrival is reported only for a kept message: see `received`). */
   private add(r: TraceRecord): void {
-    if (this.passes(r)) this.push(r);
+    if (!this.filter || keeps(this.filter, r, () => true)) this.push(r);
   }
 
-  /** Whether the filter keeps a record (an arrival is only ever reported for a message it kept: see `received`). */
-  private passes(r: TraceRecord): boolean {
-    return !this.filter || keeps(this.filter, r, () => true);
-  }
-
+  /** Keeps a record, or counts it as left out when the trace is full. */
   private push(r: TraceRecord): void {
     if (this.records.length < this.o.limit) this.records.push(r);
     else this.dropped++;
