@@ -131,6 +131,20 @@ test('the diagram is an SVG pullsim recognises, with a lane per node, an arrow p
   assert.is(arrows, story.steps.filter((s) => s.role !== undefined && s.arrives !== null).length);
 });
 
+test("the run report links each of its first 8 listed violations to its story, and the next ones to the explain command", async () => {
+  await explained('x1952', 'mutants/leaf-oscillation.json', '1952');
+  const r = await cli('report', 'x1952');
+  assert.is(r.code, 0, r.stderr.join('\n'));
+  const html = readFileSync(join(TMP, 'x1952', 'index.html'), 'utf8');
+  for (let i = 0; i < 8; i++) {
+    assert.ok(html.includes(`<a href="#story-violation-${i}">story</a>`) && html.includes(`<div class="storybox" id="story-violation-${i}">`), `violation ${i}`);
+  }
+  assert.ok(html.includes('<code class="nowrap">explain --violation 8</code>') && !html.includes('id="story-violation-8"'));
+  const story = html.slice(html.indexOf('id="story-violation-0"'), html.indexOf('id="story-violation-1"'));
+  assert.match(story, /<svg xmlns="http:\/\/www\.w3\.org\/2000\/svg" data-generator="pullsim"/);
+  assert.match(story, /node 0 quit SYNC\|5 of node 2 at 3\.000s/);
+});
+
 test('a violation without a node (vacuous) has a story of one step that points at what to explain instead', async () => {
   const { writeFileSync } = await import('node:fs');
   writeFileSync(join(TMP, 'vacuous.json'), JSON.stringify({ pullsim: 1, name: 'vacuous', topology: { snapshot: join(ROOT, 'snapshots/generated-16.json') }, events: [{ at: '0s', upload: { node: 0, chunks: 2 } }], expect: { minAorPairs: 1000000 } }));

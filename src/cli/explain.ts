@@ -69,7 +69,8 @@ export function tellStories(r: ResultJson, resultFile: string, vs: StoryTarget[]
   const foci = vs.map(storyFocus);
   const need = foci.filter((f): f is NonNullable<typeof f> => f !== undefined);
   const { records, note } = need.length > 0 ? gather(r, resultFile, union(need), o) : { records: [], note: 'no trace needed' };
-  const stories = vs.map((v, i) => (foci[i] ? tellStory(v, narrow(records, foci[i]!), r.metrics.endMicros) : storyWithoutNode(v, targets(r))));
+  const all = targets(r);
+  const stories = vs.map((v, i) => (foci[i] ? tellStory(v, narrow(records, foci[i]!), r.metrics.endMicros, all) : storyWithoutNode(v, all)));
   return { stories, note };
 }
 

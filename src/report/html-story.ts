@@ -16,9 +16,10 @@ export interface ReportStories {
   run: string;
 }
 
-/** Where a listed violation's story is on the page, if it has one. */
+/** Where a listed violation's story is on the page; past the stories the page tells, how to have it told. */
 export function violationStoryLink(s: ReportStories | undefined, i: number): string {
-  return s?.violations.has(i) ? `<a href="#story-violation-${i}">story</a>` : '';
+  if (!s) return '';
+  return s.violations.has(i) ? `<a href="#story-violation-${i}">story</a>` : `<code class="nowrap">explain --violation ${i}</code>`;
 }
 
 /** Where a duplicate example's story is: its own, or that of the violation it is. */

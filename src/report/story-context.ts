@@ -22,6 +22,8 @@ export interface Ctx {
   node: number | undefined;
   /** the violation's chunk (its id in the trace), if it names one that was uploaded */
   chunk: number | undefined;
+  /** the run's other violations (their indexes in result.json), for a story to point at */
+  others: readonly StoryTarget[];
 }
 
 /** A kind's story: its lanes (the nodes involved, the violation's first), steps, the violation itself, and why. */

@@ -78,8 +78,15 @@ export function missingStory(c: Ctx): Told {
   const why: string[] = [];
   const holders = [...held].filter(([, x]) => x.spans.at(-1)!.to === null).map(([h]) => h);
   why.push(`The chunk was ${upload ? `uploaded at node ${upload.node} at ${T(upload.t)}` : 'never uploaded in this trace'}; ${holders.length} node${holders.length === 1 ? '' : 's'} held it at the end${holders.length ? ` (${holders.slice(0, 12).join(', ')}${holders.length > 12 ? ', …' : ''})` : ''}.`);
+  const own = ix.others.filter((r) => (r.ev === 'store' || r.ev === 'remove') && r.node === node && (r as { chunk: number }).chunk === chunk);
+  for (const r of own) steps.add(r, true);
+  if (own.length > 0) why.push(`node ${node} itself ${own.map((r) => (r.ev === 'store' ? `stored the chunk at ${T(r.t)}` : `had it removed by the scenario at ${T(r.t)}`)).join(', then ')}${own.at(-1)!.ev === 'remove' ? ', so sync had to bring it back' : ''}.`);
+  const lostAt = own.at(-1)?.ev === 'remove' ? own.at(-1)!.t : undefined;
   if (candidates.length === 0) {
-    why.push(`None of node ${node}'s peers (${[...conns.keys()].sort((a, b) => a - b).join(', ') || 'none'}) held the chunk while connected to it, so none could offer it.`);
+    const peers = [...conns.keys()].sort((a, b) => a - b);
+    why.push(`None of node ${node}'s peers (${peers.join(', ') || 'none'}) held the chunk while connected to it, so none could offer it: the chunk did not spread to them.`);
+    const same = c.others.filter((o) => o.kind === 'missing' && o.chunk === c.v.chunk && o.index !== c.v.index).map((o) => o.index);
+    if (same.length > 0) why.push(`The chunk is missing at ${same.length} more node${same.length === 1 ? '' : 's'}: their stories (--violation ${same.slice(0, 8).join(', ')}${same.length > 8 ? ', …' : ''}) show how far it got from its holders.`);
   }
   for (const x of shown) {
     for (const s of ix.of('store')) if (s.chunk === chunk && s.node === x.h) steps.add(s);
@@ -89,7 +96,7 @@ export function missingStory(c: Ctx): Told {
     const opened = new Set(shownMsgs.map((m) => m.ruid));
     for (const m of msgs) if (shownMsgs.includes(m) || (m.range !== undefined && opened.has(m.ruid))) steps.add(m, carries(m, chunk) !== undefined);
     for (const s of ix.of('sub')) if (s.kind === 'quit' && s.node === node && s.peer === x.h && s.bins.includes(x.bin)) steps.add(s, true);
-    why.push(holderWhy(ix, node, chunk, x.h, x.bin, x.since, msgs));
+    why.push(holderWhy(ix, node, chunk, x.h, x.bin, x.since, msgs, lostAt));
   }
   if (candidates.length > shown.length) why.push(`${candidates.length - shown.length} more of node ${node}'s peers held the chunk while connected (not shown): ${candidates.slice(shown.length).map((x) => x.h).join(', ')}.`);
   around(steps, ix, lanes, 0, ix.end);
@@ -114,7 +121,7 @@ function requestFate(r: MsgRecord, msgs: readonly Placed<MsgRecord>[]): string {
  * How far the chunk got from one holder peer to the node, in order: the holder's offers of the chunk and what the
  * node did with them, the node's subscription to the chunk's bin there, and its last requests for that bin.
  */
-function holderWhy(ix: TraceIndex, node: number, chunk: number, h: number, bin: number, since: Micros, msgs: Placed<MsgRecord>[]): string {
+function holderWhy(ix: TraceIndex, node: number, chunk: number, h: number, bin: number, since: Micros, msgs: Placed<MsgRecord>[], lostAt: Micros | undefined): string {
   const says = [`node ${h} held the chunk (bin ${bin}) while connected to node ${node} from ${T(since)}`];
   const subs = msgs.filter((m) => m.from === node && m.bins !== undefined && !m.more?.cursors && m.bins.includes(bin));
   const quits = ix.of('sub').filter((x) => x.kind === 'quit' && x.node === node && x.peer === h && x.bins.includes(bin));
@@ -127,7 +134,7 @@ function holderWhy(ix: TraceIndex, node: number, chunk: number, h: number, bin: 
     const fate = !want
       ? `node ${node} never answered`
       : !want.wanted?.includes(chunk)
-        ? `node ${node} did not want it${quit ? ` (it had quit bin ${bin} of node ${h} at ${T(quit.t)})` : ''}`
+        ? `node ${node} did not want it${quit ? ` (it had quit bin ${bin} of node ${h} at ${T(quit.t)})` : lostAt !== undefined && offer.t > lostAt ? ` though the chunk had left its store at ${T(lostAt)}` : ''}`
         : sent
           ? `node ${node} wanted it and node ${h} delivered it at ${T(sent.t)}${ix.arrives(sent) === null ? ', lost with the connection' : ''}`
           : `node ${node} wanted it at ${T(want.t)} and node ${h} never delivered it`;
@@ -143,7 +150,8 @@ function holderWhy(ix: TraceIndex, node: number, chunk: number, h: number, bin: 
     const late = asks.filter((m) => m.t >= after);
     const shown = [late.filter((m) => m.range![1] !== null).at(-1), late.filter((m) => m.range![1] === null).at(-1)].filter((m): m is Placed<MsgRecord> => m !== undefined);
     const before = asks.filter((m) => m.t < after && m.range![1] !== null).at(-1);
-    says.push(`node ${node} subscribed to bin ${bin} of node ${h} at ${T(sub.t)}${shown.length ? `; its last requests for it: ${shown.map((r) => requestFate(r, msgs)).join('; ')}` : ', and asked for no range of it after that'}${before && shown.some((r) => r.range![1] !== null) ? `; the history request before, ${requestFate(before, msgs)}` : ''}`);
+    const noLive = shown.length > 0 && !shown.some((r) => r.range![1] === null) ? `; it sent no live request for bin ${bin} after ${T(after)}` : '';
+    says.push(`node ${node} subscribed to bin ${bin} of node ${h} at ${T(sub.t)}${shown.length ? `; its last requests for it: ${shown.map((r) => requestFate(r, msgs)).join('; ')}` : ', and asked for no range of it after that'}${noLive}${before && shown.some((r) => r.range![1] !== null) ? `; the history request before, ${requestFate(before, msgs)}` : ''}`);
   }
   return `${says.join('; ')}.`;
 }

@@ -36,11 +36,14 @@ const TELLERS: Record<string, (c: Ctx) => Told> = {
   drop: dropStory,
 };
 
-/** A violation's story from the trace's records (filtered to `storyFocus`, or every record: the same story). */
-export function tellStory(v: StoryTarget, records: readonly TraceRecord[], end: number): Story {
+/**
+ * A violation's story from the trace's records (filtered to `storyFocus`, or every record: the same story); `others`
+ * are the run's other violations, for a story to point at.
+ */
+export function tellStory(v: StoryTarget, records: readonly TraceRecord[], end: number, others: readonly StoryTarget[] = []): Story {
   const ix = new TraceIndex(records, end);
   const chunk = v.chunk ? ix.chunkId(v.chunk) : undefined;
-  const c: Ctx = { ix, v, node: v.nodeIndex, chunk };
+  const c: Ctx = { ix, v, node: v.nodeIndex, chunk, others };
   const needsChunk = v.kind === 'duplicate' || v.kind === 'missing' || v.kind === 'exclusion';
   const teller = needsChunk && chunk === undefined ? nodeStory : (TELLERS[v.kind] ?? nodeStory);
   const told = teller(c);
