@@ -61,10 +61,6 @@ export class StepList {
     return this.steps.has(seq);
   }
 
-  get size(): number {
-    return this.steps.size;
-  }
-
   /** Adds a record's step (once; `key` marks it as one the violation turns on). */
   add(r: Placed, key = false): void {
     const had = this.steps.get(r.seq);
