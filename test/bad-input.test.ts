@@ -187,8 +187,39 @@ const numberNode = write('number-node.json', { ...resultish, metrics: {} });
 add('report of a result without metrics', ['report', numberNode], numberNode, '$.metrics.nodes');
 add('compare of a run and a sweep', ['compare', sweepA, numberNode], numberNode, '$');
 
+// --- explain: the run, the violation, the scenario behind it ------------------------------------------------------
+const vacuousScenario = write('vacuous.json', { ...valid(), name: 'vacuous', expect: { minAorPairs: 1000000 } });
+const vacuousRun = join(IN, 'vacuous-run');
+assert.is((await runInProcess(['run', vacuousScenario, '--out', vacuousRun], IN)).code, 1, 'the vacuous run fails');
+const vacuous = JSON.parse(readFileSync(join(vacuousRun, 'result.json'), 'utf8')) as Json & { violations: Json[]; nodes: { id: string }[]; chunks: { addr: string }[] };
+const withResult = (name: string, change: Json): string => {
+  mkdirSync(join(IN, name));
+  writeFileSync(join(IN, name, 'result.json'), JSON.stringify({ ...vacuous, ...change }));
+  return join(IN, name);
+};
+const missing = { kind: 'missing', node: vacuous.nodes[1]!.id, nodeIndex: 1, chunk: vacuous.chunks[0]!.addr, at: 1, detail: 'depth 0, PO 0' };
+const noViolations = withResult('no-violations', { violations: [] });
+const lost = withResult('lost-scenario', { violations: [missing], reproduce: 'pullsim run nowhere/lost.json --seed 1' });
+const oddLine = withResult('odd-reproduce', { violations: [missing], reproduce: `pullsim run ${vacuousScenario} --seed 1 --turbo` });
+const changed = withResult('changed-scenario', { violations: [missing], reproduce: `pullsim run ${ok} --seed 1` });
+const otherCode = withResult('other-code', { violations: [missing], reproduce: `pullsim run ${vacuousScenario} --seed 1`, fingerprint: '0000000000000000' });
+for (const v of ['1', '7', '-1', 'x', '1.5', '']) add(`explain --violation "${v}"`, ['explain', vacuousRun, `--violation=${v}`], 'command line', '--violation');
+add('explain of a scenario file', ['explain', vacuousScenario], vacuousScenario, '$: expected', 'pullsim run');
+add('explain of a sweep summary', ['explain', sweepA], sweepA, '$.kind');
+add('explain of a folder without result.json', ['explain', IN], join(IN, 'result.json'), '$');
+add('explain of a run without violations', ['explain', noViolations], join(noViolations, 'result.json'), '$.violations');
+add('explain of a run whose scenario is not where its reproduce line says', ['explain', lost], join(lost, 'result.json'), '$.reproduce', 'nowhere/lost.json');
+add('explain with a --scenario that does not exist', ['explain', lost, '--scenario', join(IN, 'nowhere.json')], 'command line', '--scenario');
+add('explain of a run whose reproduce line has a flag explain does not know', ['explain', oddLine], join(oddLine, 'result.json'), '$.reproduce');
+add('explain of a run whose scenario changed since', ['explain', changed], join(changed, 'result.json'), '$.configHash');
+add('explain of a run this code replays differently', ['explain', otherCode], join(otherCode, 'result.json'), '$.fingerprint', 'the code changed');
+for (const v of ['0', 'x']) add(`run --trace-limit ${v}`, ['run', ok, `--trace-limit=${v}`], 'command line', '--trace-limit');
+for (const v of ['x', '16', '1,1', '1,,2', '']) add(`run --trace-nodes "${v}"`, ['run', ok, `--trace-nodes=${v}`], 'command line', '--trace-nodes');
+
 // --- output paths, checked before any work -------------------------------------------------------------------------
 writeFileSync(join(WORK, 'foreign.txt'), 'not pullsim\'s');
+writeFileSync(join(WORK, 'foreign.svg'), '<svg xmlns="http://www.w3.org/2000/svg"></svg>');
+mkdirSync(join(WORK, 'folder.svg'));
 mkdirSync(join(WORK, 'afolder'));
 mkdirSync(join(WORK, 'foreigndir'));
 writeFileSync(join(WORK, 'foreigndir', 'result.json'), '{"mine": true}');
@@ -196,6 +227,7 @@ writeFileSync(join(WORK, 'foreigndir', 'index.html'), '<html>mine</html>');
 const long = 'x'.repeat(300);
 const fileTargets = ['/proc/pullsim-x', '/sys/x', '/proc/self/fd', '/dev/null', 'foreign.txt', 'foreign.txt/sub', 'afolder', `${long}.json`, `a/${long}/b.json`, ok];
 const folderTargets = ['/proc/pullsim-x', '/sys/x', '/proc/self/fd', 'foreign.txt', 'foreign.txt/sub', 'foreigndir', long];
+for (const t of ['/proc/pullsim-x.svg', 'foreign.txt/sub.svg', 'foreign.svg', 'folder.svg', `${long}.svg`]) add(`explain --out ${t.slice(0, 30)}`, ['explain', vacuousRun, '--out', t], 'command line', '--out');
 for (const t of folderTargets) add(`run --out ${t.slice(0, 30)}`, ['run', ok, '--out', t], 'command line', '--out');
 for (const t of folderTargets) add(`shrink --out ${t.slice(0, 30)}`, ['shrink', ok, '--out', t], 'command line', '--out');
 mkdirSync(join(WORK, 'userscenario'));
@@ -209,6 +241,7 @@ for (const t of fileTargets) {
   add(`sweep-merge --out ${t.slice(0, 30)}`, ['sweep-merge', sweepA, '--out', t], 'command line', '--out');
   add(`snapshot generate --out ${t.slice(0, 30)}`, ['snapshot', 'generate', '--nodes', '8', '--out', t], 'command line', '--out');
   add(`gate --junit ${t.slice(0, 30)}`, ['gate', '--suite', join(ROOT, 'scenarios/ci'), '--junit', t], 'command line', '--junit');
+  add(`explain --out ${t.slice(0, 30)}`, ['explain', vacuousRun, '--out', t], 'command line', '--out');
 }
 
 test(`the suite holds at least 300 cases, from the schema, the snapshot format, flags and output paths (${cases.length})`, () => {

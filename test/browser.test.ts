@@ -111,19 +111,28 @@ for (const svg of document.querySelectorAll('figure svg')) {
   const holder = svg.parentElement;
   charts.push({ id: svg.closest('figure').id, min, width: Math.round(box.width), scrolls: holder.scrollWidth > holder.clientWidth + 1 });
 }
-document.title = JSON.stringify({ window: innerWidth, page: document.documentElement.scrollWidth, charts });
+const stories = [];
+for (const svg of document.querySelectorAll('.storybox svg')) {
+  const box = svg.getBoundingClientRect();
+  if (box.width === 0) continue;
+  let min = Infinity;
+  for (const t of svg.querySelectorAll('text')) min = Math.min(min, parseFloat(getComputedStyle(t).fontSize) * svg.getScreenCTM().a);
+  stories.push({ id: svg.closest('.storybox').id, min, width: Math.round(box.width), narrow: svg.parentElement.classList.contains('narrow') });
+}
+document.title = JSON.stringify({ window: innerWidth, page: document.documentElement.scrollWidth, charts, stories });
 </script>`;
 
 interface Measured {
   window: number;
   page: number;
   charts: { id: string; min: number; width: number; scrolls: boolean }[];
+  stories: { id: string; min: number; width: number; narrow: boolean }[];
 }
 
-/** Opens the page at `width` px in headless chromium: a screenshot of its top and what MEASURE found. */
-function open(html: string, width: number): { img: Image; measured: Measured } {
+/** Opens the page at `width` px in headless chromium: a screenshot of its top and what MEASURE found; `css` is added to its style. */
+function open(html: string, width: number, css = ''): { img: Image; measured: Measured } {
   const page = join(TMP, `measured-${width}.html`);
-  writeFileSync(page, readFileSync(html, 'utf8').replace('</body>', `${MEASURE}</body>`));
+  writeFileSync(page, readFileSync(html, 'utf8').replace('</style>', `${css}</style>`).replace('</body>', `${MEASURE}</body>`));
   const png = join(TMP, `shot-${width}.png`);
   const args = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--disable-quic', '--no-first-run'];
   args.push(`--user-data-dir=${join(TMP, `profile-${width}`)}`, `--window-size=${width},${HEIGHT}`, '--virtual-time-budget=5000', `--screenshot=${png}`, '--dump-dom', `file://${page}`);
@@ -177,6 +186,22 @@ if (!chromium && process.env.CI) {
       }
       const ids = measured.charts.map((c) => c.id);
       assert.is(new Set(ids).size, ids.length, 'one variant of each chart is shown');
+    });
+
+    test(`at ${width} px the report's stories show one diagram each, the variant for the width, its text at least 11 px, arrows in the message colours`, () => {
+      // the stories section alone at the top of the window, so the screenshot shows diagrams
+      const { img, measured } = open(html, width, 'header,figure,section:not(#stories){display:none}');
+      assert.ok(measured.stories.length >= 2, `${measured.stories.length} story diagrams shown`);
+      const ids = measured.stories.map((x) => x.id);
+      assert.is(new Set(ids).size, ids.length, 'one variant of each story is shown');
+      for (const x of measured.stories) {
+        assert.ok(x.min >= 11 - 1e-6, `${x.id}: ${x.min.toFixed(2)} px text on screen`);
+        assert.is(x.narrow, width < 1200, `${x.id}: the ${x.narrow ? 'narrow' : 'wide'} variant at ${width} px`);
+        assert.ok(x.width <= width, `${x.id}: ${x.width} px in a ${width} px window`);
+      }
+      assert.ok(measured.page <= width, `the page is ${measured.page} px wide in a ${width} px window`);
+      const seen = inspect(img, ['#1f78b4', '#d95f02', '#2e7d32']);
+      assert.ok(seen.near.every((n) => n >= 50), `pixels of offer, want and delivery arrows: ${seen.near.join(', ')}`);
     });
   }
 }

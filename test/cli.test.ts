@@ -167,15 +167,22 @@ test('run --check-determinism runs twice and reports the same fingerprint', asyn
   assert.match(r.stdout, new RegExp(`determinism: same fingerprint ${fingerprintIn(r.stdout)}`));
 });
 
-test('run --trace writes trace.jsonl with one line per processed event', async () => {
+test('run --trace writes trace.jsonl: a header naming the run, then every message and what happened, in time order', async () => {
   const r = await cli('run', 'small.json', '--trace', '--out', 'traced');
   assert.is(r.code, 0, r.stderr);
   const lines = readFileSync(join(cwd, 'traced/trace.jsonl'), 'utf8').trimEnd().split('\n');
-  assert.is(lines.length, (readJson('traced/result.json').metrics as Json).events);
-  const first = JSON.parse(lines[0]!) as Json;
-  assert.equal(Object.keys(first), ['i', 't', 'kind', 'a', 'b', 'c']);
-  assert.is(first.i, 0);
-  assert.is((JSON.parse(lines[lines.length - 1]!) as Json).i, lines.length - 1);
+  const result = readJson('traced/result.json');
+  const header = JSON.parse(lines[0]!) as Json;
+  assert.ok(lines[0]!.startsWith('{"pullsim":1,"kind":"trace"'), lines[0]!.slice(0, 40));
+  assert.equal([header.scenario, header.seed, header.fingerprint, header.filter, header.dropped], ['small', 1, result.fingerprint, null, 0]);
+  const records = lines.slice(1).map((l) => JSON.parse(l) as Json);
+  assert.is(header.records, records.length);
+  const count = (ev: string) => records.filter((x) => x.ev === ev).length;
+  const metrics = result.metrics as Json;
+  assert.is(count('msg'), metrics.messagesTotal, 'one msg record per message sent');
+  assert.is(count('store'), records.filter((x) => x.ev === 'upload').length + (metrics.deliveries as number) - (metrics.duplicates as number), 'a store per upload and per first delivery');
+  assert.ok(count('recv') > 0.99 * count('msg'), `${count('recv')} arrivals of ${count('msg')} messages`);
+  assert.ok(records.every((x, i) => i === 0 || (x.t as number) >= (records[i - 1]!.t as number)), 'records in time order');
 });
 
 /** The sweep summary's seeds and fingerprints, checked against single runs of the same seeds. */

@@ -8,7 +8,7 @@ import { generateCommand, topologyCommand } from './topology.js';
 
 export const EXIT_USAGE = 2;
 export const EXIT_BUG = 3;
-const COMMANDS = 'run, sweep, shrink, report, compare, gate, sweep-merge, mutants, snapshot generate, topology';
+const COMMANDS = 'run, sweep, shrink, explain, report, compare, gate, sweep-merge, mutants, snapshot generate, topology';
 
 export function version(): string {
   const pkg = JSON.parse(readFileSync(new URL('../../../package.json', import.meta.url), 'utf8')) as { version: string };
@@ -29,6 +29,14 @@ function positiveInt(v: unknown, flag: string): number | undefined {
   const n = Number(v);
   if (typeof v === 'boolean' || !/^\d+$/.test(String(v)) || !Number.isSafeInteger(n) || n < 1) throw new UsageError('command line', flag, 'a positive integer', JSON.stringify(v));
   return n;
+}
+
+/** "3,17,20": node indexes, each at most once. */
+function nodeList(v: unknown, flag: string): number[] {
+  const text = typeof v === 'string' ? v : '';
+  const parts = text.split(',');
+  if (!parts.every((p) => /^\d{1,9}$/.test(p)) || new Set(parts.map(Number)).size !== parts.length) throw new UsageError('command line', flag, 'node indexes separated by commas, each once (e.g. 3,17)', JSON.stringify(v));
+  return parts.map(Number);
 }
 
 /** A path flag given without a value (yargs then passes "") or more than once (an array). */
@@ -55,7 +63,9 @@ const COMMAND_LIST: { name: string; usage: string; describe: string; options: (c
         .option('seed', { type: 'string', describe: "seed (default: the scenario's)" })
         .option('out', { type: 'string', describe: 'output folder (default reports/<name>/<seed>/; mutant and swarm runs get a folder of their own)' })
         .option('json', { type: 'boolean', default: false, describe: 'print a JSON summary' })
-        .option('trace', { type: 'boolean', default: false, describe: 'also write trace.jsonl of every processed event' })
+        .option('trace', { type: 'boolean', default: false, describe: 'also write trace.jsonl: every message, store, depth and subscription change, drop and fault (docs/trace.md)' })
+        .option('trace-limit', { type: 'string', describe: 'the most records trace.jsonl keeps (default 1000000)' })
+        .option('trace-nodes', { type: 'string', describe: 'trace only what touches these nodes, e.g. 3,17 (and every depth change, node stop and fault)' })
         .option('check-determinism', { type: 'boolean', default: false, describe: 'run twice and compare fingerprints' })
         .option('mutant', { type: 'string', describe: 'switch on a re-introduced bug (see pullsim mutants)' })
         .option('swarm', { type: 'boolean', default: false, describe: 'add the fault mix sweep --swarm draws for this seed' })
@@ -69,7 +79,9 @@ const COMMAND_LIST: { name: string; usage: string; describe: string; options: (c
         seed: seedArg(a.seed),
         ...(out !== undefined ? { out } : {}),
         json: a.json === true,
-        trace: a.trace === true,
+        trace: a.trace === true || a['trace-limit'] !== undefined || a['trace-nodes'] !== undefined,
+        ...(a['trace-limit'] !== undefined ? { traceLimit: positiveInt(a['trace-limit'], '--trace-limit')! } : {}),
+        ...(a['trace-nodes'] !== undefined ? { traceNodes: nodeList(a['trace-nodes'], '--trace-nodes') } : {}),
         checkDeterminism: a['check-determinism'] === true,
         ...(mutant !== undefined ? { mutant } : {}),
         swarm: a.swarm === true,
@@ -151,6 +163,33 @@ const COMMAND_LIST: { name: string; usage: string; describe: string; options: (c
         force: a.force === true,
       });
       return done.code;
+    },
+  },
+  {
+    name: 'explain',
+    usage: 'explain <run>',
+    describe: "tell the story of one of a run's violations: the messages, depth and subscription changes, drops and faults that led to it",
+    options: (c) =>
+      c
+        .positional('run', { type: 'string', demandOption: true, describe: 'a run folder or its result.json' })
+        .option('violation', { type: 'string', describe: "which violation: its index in result.json's violations (default 0)" })
+        .option('json', { type: 'boolean', default: false, describe: 'print {"violation", "lanes", "steps"} as JSON' })
+        .option('out', { type: 'string', describe: "also write the story's sequence diagram to this .svg file" })
+        .option('scenario', { type: 'string', describe: "the run's scenario file, when the reproduce line's path does not lead to it" })
+        .option('force', force),
+    run: async (a) => {
+      const { explainCommand } = await import('./explain.js');
+      const out = pathArg(a.out, '--out');
+      const scenario = pathArg(a.scenario, '--scenario');
+      const violation = a.violation === undefined ? undefined : seedArg(a.violation, '--violation');
+      return explainCommand({
+        run: String(a.run),
+        ...(violation !== undefined ? { violation } : {}),
+        json: a.json === true,
+        ...(out !== undefined ? { out } : {}),
+        ...(scenario !== undefined ? { scenario } : {}),
+        force: a.force === true,
+      });
     },
   },
   {

@@ -6,13 +6,19 @@ import type { SweepJson } from '../report/sweep.js';
 import { checkFile, writeFile } from './files.js';
 import { out } from './io.js';
 import { readReportInput, type Input } from './report-input.js';
+import type { RunSource } from './rerun.js';
+import { reportStories } from './report-stories.js';
 import { sweepPagePath } from './sweep.js';
 export { readReportInput } from './report-input.js';
 
-/** Writes index.html into a run's folder (checked by the caller); returns its path. Used by `pullsim run --report` too. */
-export async function writeRunReport(dir: string, result: ResultJson): Promise<string> {
+/**
+ * Writes index.html into a run's folder (checked by the caller), with the stories of its first violations (from
+ * the folder's trace or a re-run of the scenario; `source` when the caller has it); returns its path. Used by
+ * `pullsim run --report` too.
+ */
+export async function writeRunReport(dir: string, result: ResultJson, source?: RunSource): Promise<string> {
   const file = join(dir, 'index.html');
-  writeFile(file, await runReportHtml(result));
+  writeFile(file, await runReportHtml(result, reportStories(result, join(dir, 'result.json'), source)));
   return file;
 }
 

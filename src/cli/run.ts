@@ -1,5 +1,6 @@
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
+import { UsageError } from '../core/errors.js';
 import { formatMicros } from '../core/units.js';
 import { buildResult, configHash, type ResultJson } from '../report/result.js';
 import { loadScenario } from '../scenario/loader.js';
@@ -7,6 +8,7 @@ import { withMutant } from '../scenario/mutants.js';
 import { withSwarmFaults } from '../scenario/swarm.js';
 import { runScenario, type RunOutcome } from '../scenario/runner.js';
 import { TraceRecorder, firstDivergence } from '../scenario/trace.js';
+import { traceLines } from '../scenario/trace-format.js';
 import { checkFolder, removeStale, writeFile, type OutputKind } from './files.js';
 import { err, out } from './io.js';
 import { bad, bold, dim, fmtInt, jsonPieces, ok, Progress, warn } from './output.js';
@@ -19,6 +21,10 @@ export interface RunArgs {
   out?: string;
   json: boolean;
   trace: boolean;
+  /** the most records trace.jsonl keeps (default TRACE_LIMIT) */
+  traceLimit?: number;
+  /** only records touching these nodes (and every run-wide record: depth, node up/down, faults) */
+  traceNodes?: number[];
   checkDeterminism: boolean;
   /** switch on one mutant / latent defect / the race (see src/scenario/mutants.ts) */
   mutant?: string;
@@ -29,6 +35,9 @@ export interface RunArgs {
   /** replace files in the output folder even when they are not pullsim's */
   force?: boolean;
 }
+
+/** Records trace.jsonl keeps by default: about 100 MB of lines, and as many small objects in memory during the run. */
+export const TRACE_LIMIT = 1_000_000;
 
 export interface RunDone {
   code: number;
@@ -48,11 +57,13 @@ export async function runCommand(a: RunArgs): Promise<RunDone> {
   if (a.trace) outputs.push(['trace.jsonl', 'trace']);
   if (a.report) outputs.push(['index.html', 'page']);
   checkFolder(dir, outputs, { flag: a.out === undefined ? 'the default output folder' : '--out', force: a.force ?? false });
-  const trace = a.trace || a.checkDeterminism ? new TraceRecorder() : undefined;
+  for (const n of a.traceNodes ?? []) if (n >= topology.ids.length) throw new UsageError('command line', '--trace-nodes', `node indexes of the topology (0..${topology.ids.length - 1})`, String(n));
+  const trace = a.checkDeterminism ? new TraceRecorder() : undefined;
   const progress = new Progress();
   const outcome = runScenario(scenario, topology, {
     seed,
     ...(trace ? { sink: trace } : {}),
+    ...(a.trace ? { trace: { limit: a.traceLimit ?? TRACE_LIMIT, ...(a.traceNodes ? { filter: { nodes: a.traceNodes, chunks: [] } } : {}) } } : {}),
     wallClock: () => performance.now(),
     progress: (now, events) => progress.update(`${scenario.name} seed ${seed}: virtual ${formatMicros(now)}, ${fmtInt(events)} events`),
   });
@@ -72,7 +83,11 @@ export async function runCommand(a: RunArgs): Promise<RunDone> {
     yield* jsonPieces(result);
     yield '\n';
   });
-  if (a.trace && trace) writeFile(join(dir, 'trace.jsonl'), traceLines(outcome, trace));
+  const log = outcome.trace;
+  if (log) {
+    writeFile(join(dir, 'trace.jsonl'), () => traceLines(log.header(scenario.name, seed, outcome.fingerprint, hash), log.records));
+    if (log.dropped > 0) lines.push(`  ${warn('warning')}: trace.jsonl holds the first ${fmtInt(log.records.length)} records (--trace-limit); ${fmtInt(log.dropped)} more were left out`);
+  }
   // pages and traces of an earlier run in this folder no longer describe what result.json holds
   const stale = [...(a.report ? [] : (['index.html', 'page'] as const)), ...(a.trace ? [] : (['trace.jsonl', 'trace'] as const))];
   for (let i = 0; i < stale.length; i += 2) if (removeStale(join(dir, stale[i]!), stale[i + 1] as OutputKind)) lines.push(dim(`  removed ${join(dir, stale[i]!)} (an earlier run's, now stale)`));
@@ -81,7 +96,7 @@ export async function runCommand(a: RunArgs): Promise<RunDone> {
   else out([...summaryText(result, dir, repro), ...lines].join('\n'));
   if (a.report) {
     const { writeRunReport } = await import('./report.js');
-    (a.json ? err : out)(`report ${await writeRunReport(dir, result)}`);
+    (a.json ? err : out)(`report ${await writeRunReport(dir, result, { file: a.scenario, scenario, topology, seed })}`);
   }
   return { code, dir, result };
 }
@@ -98,16 +113,6 @@ function determinismReport(first: RunOutcome, second: RunOutcome, x: TraceRecord
     `    run 1: ${show(x.at(i))}`,
     `    run 2: ${show(y.at(i))}`,
   ];
-}
-
-function traceLines(o: RunOutcome, t: TraceRecorder): string {
-  const out: string[] = [];
-  for (let i = 0; i < t.length; i++) {
-    const e = t.at(i)!;
-    out.push(JSON.stringify({ i, t: e.time, kind: o.world.engine.kindName(e.kind), a: e.a, b: e.b, c: e.c }));
-  }
-  if (t.overflow > 0) out.push(JSON.stringify({ truncated: t.overflow }));
-  return out.join('\n') + '\n';
 }
 
 export function summaryJson(r: ResultJson, dir: string): Record<string, unknown> {

@@ -66,6 +66,38 @@ export interface NodeSetup<M extends WireMessage> {
   removals: boolean;
 }
 
+/**
+ * What a message says, in protocol-neutral terms, for the trace (`pullsim run --trace`) and the stories `pullsim
+ * explain` tells. A protocol fills in the fields its message has and leaves the rest out. Chunks are chunk ids
+ * (the world's integers; the trace names their addresses once, at upload). `describe` is called only while a
+ * trace is recorded, never on the simulation's hot path, so it may allocate.
+ */
+export interface MessageFields {
+  /**
+   * the exchange the message belongs to: stream!'s ruid, Bee's libp2p stream id. Messages of one exchange between
+   * two nodes share it; a message without `bin` inherits the bin of its exchange's first message that had one.
+   */
+  exchange?: number;
+  /** the storage bin the message's stream serves (stream!: the bin of SYNC|bin; Bee: the bin of a Get) */
+  bin?: number;
+  /** several bins at once (stream!: the streams a StreamInfoReq or StreamInfoRes names) */
+  bins?: readonly number[];
+  /** the stream's name in the protocol's own words, for people ("SYNC|5"); bins alone when absent */
+  stream?: string;
+  /** a requested interval of bin IDs, [from, to]; to null when open-ended (stream!'s live GetRange, Bee's Get) */
+  range?: readonly [number, number | null];
+  /** the highest bin ID a reply covers (stream!: OfferedHashes and BatchDone LastIndex; Bee: Offer.Topmost) */
+  lastIndex?: number;
+  /** chunk ids announced for the receiver to choose from (stream!: OfferedHashes; Bee: Offer), in offer order */
+  offered?: readonly number[];
+  /** positions (from 0) in the exchange's latest `offered` list, from the other node, that this message asks for */
+  wanted?: readonly number[];
+  /** chunk ids the message carries into the receiver's store (what `Protocol.delivered` gives) */
+  delivered?: ArrayLike<number>;
+  /** other fields worth showing, by name (stream!: StreamInfoRes cursors, GetRange batch size, StreamState code) */
+  more?: Readonly<Record<string, number | boolean | string | readonly number[]>>;
+}
+
 /** A protocol as the world plugs it in. */
 export interface Protocol<M extends WireMessage, N extends ProtocolNode<M> = ProtocolNode<M>> {
   readonly kind: string;
@@ -77,6 +109,13 @@ export interface Protocol<M extends WireMessage, N extends ProtocolNode<M> = Pro
   delivered(m: M): ArrayLike<number> | undefined;
   /** the exchange a delivering message belongs to (stream!'s ruid, Bee's stream id) */
   exchange(m: M): number;
+  /** the message's fields for the trace and `pullsim explain` (see MessageFields) */
+  describe(m: M): MessageFields;
+  /**
+   * the bin of a node's store that a chunk falls in (the stream that serves it to peers), from the first 32-bit
+   * words of the node's and the chunk's addresses (stream!: their PO capped at 16)
+   */
+  binOf(nodeHead: number, chunkHead: number): number;
   createNode(setup: NodeSetup<M>): N;
   /**
    * 'queue': the network is quiescent when no event is pending; 'pending': its periodic timers never stop, so it

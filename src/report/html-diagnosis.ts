@@ -4,6 +4,7 @@ import { esc, section, table, TABLE_ROWS, type Column } from './html-kit.js';
 import type { ResultJson } from './result.js';
 import { int } from './spec-kit.js';
 import { listedViolations, nodeTrouble, type NodeTrouble } from './trouble.js';
+import { exampleStoryLink, type ReportStories } from './html-story.js';
 
 // The report's tables that say why: nodes ordered by trouble, and duplicates grouped by cause and sender pair.
 
@@ -50,7 +51,7 @@ export const CAUSE_TEXT: Record<Cause, string> = {
 const copy = (c: Copy) => (c.offeredAt < 0 ? `from ${c.from}, arrived ${formatMicros(c.at)}` : `from ${c.from}: offered ${formatMicros(c.offeredAt)}, wanted ${formatMicros(c.wantedAt)}, arrived ${formatMicros(c.at)} (ruid ${c.ruid})`);
 
 /** Duplicates grouped by cause and by (first sender, second sender), with a few described from the wire. */
-export function duplicateCauses(r: ResultJson): string {
+export function duplicateCauses(r: ResultJson, stories?: ReportStories): string {
   const d = r.diagnosis?.duplicates;
   const total = r.metrics.duplicates;
   if (!d || total === 0) return '';
@@ -77,6 +78,7 @@ export function duplicateCauses(r: ResultJson): string {
     { head: 'cause', cell: (e) => esc(e.cause) },
     { head: 'first copy', cell: (e) => esc(copy(e.first)) },
     { head: 'duplicate', cell: (e) => esc(copy(e.second)) },
+    ...(stories ? [{ head: 'story', cell: (e: { i: number }) => exampleStoryLink(stories, e.i, r) }] : []),
   ], true, (e) => `duplicate-${e.i}`);
   const notes = [
     `${int(total)} duplicate deliveries (allowed: ${int(r.expect.maxDuplicates)}); ${int(explained)} explained from the offers, wants and deliveries on the wire.`,

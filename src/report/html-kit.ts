@@ -36,7 +36,7 @@ h3{font-size:13.5px;margin:14px 0 0}
 .chart svg{display:block;max-width:none}
 .narrow{display:none}
 @media (max-width:1199px){.big{display:none}.narrow{display:block}}
-tr:target{background:#fff4c2}
+tr:target,.storybox:target h3{background:#fff4c2}
 figcaption{color:#666;font-size:12.5px}
 table{border-collapse:collapse;width:100%;font-size:12.5px;margin-top:6px}
 th,td{text-align:left;padding:3px 8px;border-bottom:1px solid #eee;vertical-align:top}
@@ -47,6 +47,10 @@ td.num,th.num{text-align:right;font-variant-numeric:tabular-nums;white-space:now
 .warning{color:#8a5a00;background:#fff6e0;border:1px solid #f0d9a0;border-radius:6px;padding:4px 10px;margin:4px 0}
 details{margin-top:8px}summary{cursor:pointer;color:#555}
 footer{color:#888;font-size:12px;margin-top:20px}
+.storybox{margin-top:18px;border-top:1px solid #eee;padding-top:10px}
+.storybox .why p{margin:4px 0;max-width:1000px}
+ol.steps{font-size:12.5px;padding-left:3em;margin:6px 0}ol.steps li.key{font-weight:600}
+a.back{font-weight:normal;font-size:12px;margin-left:8px}
 `;
 
 export function page(title: string, header: string, body: string): string {

@@ -6,13 +6,14 @@ import { compareRunCharts, compareSweepCharts, int, runCharts, sweepCharts, type
 import { duplicateCauses, nodeTable } from './html-diagnosis.js';
 import { badge, esc, facts, figure, page, section, table } from './html-kit.js';
 import { listedViolations } from './trouble.js';
+import { storiesSection, violationStoryLink, type ReportStories } from './html-story.js';
 export { esc } from './html-kit.js';
 
 type Violation = ResultJson['violations'][number];
 const where = (v: Violation) => [v.node ? `node ${v.nodeIndex} (${v.node.slice(0, 8)})` : '', v.chunk ? `chunk ${v.chunk.slice(0, 8)}` : ''].filter(Boolean).join(', ') || 'the run';
 
 /** The violations table; each row's anchor is `violation-<its index in result.json's violations>`. */
-function violations(r: ResultJson): string {
+function violations(r: ResultJson, stories: ReportStories | undefined): string {
   const dupTolerated = r.metrics.duplicates <= r.expect.maxDuplicates;
   const shown = listedViolations(r).map((i) => ({ ...r.violations[i]!, i }));
   const kinds = [...new Set(r.violations.map((v) => v.kind))];
@@ -23,6 +24,7 @@ function violations(r: ResultJson): string {
     { head: 'where', cell: (v) => (v.nodeIndex !== undefined && r.diagnosis ? `<a href="#node-${v.nodeIndex}">${esc(where(v))}</a>` : esc(where(v))) },
     { head: 'when', cell: (v) => esc(formatMicros(v.at)), num: true },
     { head: 'detail', cell: (v) => esc(v.detail) },
+    ...(stories ? [{ head: 'story', cell: (v: Violation & { i: number }) => violationStoryLink(stories, v.i) }] : []),
     { head: 'reproduce', cell: () => `<code>${esc(r.reproduce)}</code>` },
   ], true, (v) => `violation-${v.i}`);
   return section('Violations', intro + rows, 'violations');
@@ -63,8 +65,8 @@ ${facts([
 
 const OLD_RESULT = section('Why', '<p class="note">This result.json has no diagnosis (it was written by an older pullsim): run the scenario again for fault windows, depth and subscriptions over time, nodes by trouble and the causes of duplicates.</p>', 'no-diagnosis');
 
-/** The run report page. Byte-identical for the same result. */
-export async function runReportHtml(r: ResultJson): Promise<string> {
+/** The run report page, with the stories of its first violations when given. Byte-identical for the same result and stories. */
+export async function runReportHtml(r: ResultJson, stories?: ReportStories): Promise<string> {
   const rendered = await renderCharts(runCharts(r));
   const fig = (id: string) => {
     const c = rendered.find((x) => x.chart.id === id);
@@ -72,10 +74,10 @@ export async function runReportHtml(r: ResultJson): Promise<string> {
   };
   const body = r.diagnosis
     ? [
-        fig('faults'), fig('convergence'), fig('depth-strip'), fig('depth-groups'), fig('subscriptions'), nodeTable(r), fig('duplicates'), fig('by-depth'), duplicateCauses(r),
-        fig('completion'), fig('latency'), fig('messages'), fig('bytes'), fig('depths'), fig('degree'), violations(r),
+        fig('faults'), fig('convergence'), fig('depth-strip'), fig('depth-groups'), fig('subscriptions'), nodeTable(r), fig('duplicates'), fig('by-depth'), duplicateCauses(r, stories),
+        fig('completion'), fig('latency'), fig('messages'), fig('bytes'), fig('depths'), fig('degree'), violations(r, stories), storiesSection(r, stories),
       ]
-    : [fig('convergence'), OLD_RESULT, fig('by-depth'), fig('completion'), fig('messages'), fig('bytes'), fig('latency'), fig('duplicates'), firstDuplicates(r), fig('depths'), fig('degree'), violations(r)];
+    : [fig('convergence'), OLD_RESULT, fig('by-depth'), fig('completion'), fig('messages'), fig('bytes'), fig('latency'), fig('duplicates'), firstDuplicates(r), fig('depths'), fig('degree'), violations(r, stories), storiesSection(r, stories)];
   return page(`pullsim ${r.scenario} seed ${r.seed}`, runHeader(r), body.filter(Boolean).join('\n'));
 }
 

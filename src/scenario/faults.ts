@@ -31,6 +31,8 @@ export class FaultLog {
   /** windows not kept (over MAX_WINDOWS) */
   dropped = 0;
   private readonly open = new Map<string, FaultWindow>();
+  /** told when a window opens and when it closes (the trace records both as they happen) */
+  listener: ((w: FaultWindow, phase: 'begin' | 'end', t: Micros) => void) | undefined;
 
   /** A fault starts; `until` is its planned end (a spike's `for`, churn's `until`), a heal may end it sooner. */
   begin(key: string, kind: FaultKind, label: string, nodes: number[] | null, t: Micros, until: Micros | null = null): void {
@@ -42,6 +44,7 @@ export class FaultLog {
     const w: FaultWindow = { kind, label, from: t, to: until, nodes: nodes && nodes.length > MAX_NODES ? nodes.slice(0, MAX_NODES) : nodes };
     this.windows.push(w);
     this.open.set(key, w);
+    this.listener?.(w, 'begin', t);
   }
 
   /** A fault ends (a no-op when it is not in force). */
@@ -50,6 +53,7 @@ export class FaultLog {
     if (!w) return;
     this.open.delete(key);
     w.to = w.to === null ? t : Math.min(w.to, t);
+    this.listener?.(w, 'end', t);
   }
 
   /** A heal: every fault in force ends now. */

@@ -14,6 +14,7 @@ import type { Topology } from '../topology/topology.js';
 import type { FaultLog } from './faults.js';
 import type { Scenario } from './schema.js';
 import { Timeline } from './timeline.js';
+import { TraceLog, type TraceOptions } from './trace-log.js';
 
 export interface RunOptions {
   seed: number;
@@ -36,6 +37,8 @@ export interface RunOptions {
    * (Diagnosis: depth and subscriptions over time, drops by peer, causes of duplicates). Default true.
    */
   details?: boolean;
+  /** record a trace (`pullsim run --trace`, `pullsim explain`): every record, or a filter's, up to a limit */
+  trace?: TraceOptions;
 }
 
 /** From this many nodes a run's checkers get a thread of their own by default (below, starting one costs more than it saves). */
@@ -63,6 +66,8 @@ export interface RunOutcome {
   faults: FaultLog;
   /** what the report's observers saw (runs with details only) */
   diagnosis: Diagnosis | undefined;
+  /** the trace, when one was asked for (its records are in time order) */
+  trace: TraceLog | undefined;
 }
 
 /** Runs one scenario on one seed: builds the world, applies the timeline, runs, and judges. */
@@ -82,17 +87,21 @@ export function runScenario(s: Scenario, topology: Topology, o: RunOptions): Run
   const diagnosis = details ? binding.diagnosis(topology.addrs, world.nodes.length) : undefined;
   if (diagnosis) world.observe(diagnosis);
   for (const ob of o.observers ?? []) world.observe(ob);
+  const trace = o.trace ? new TraceLog(world, binding, s.protocol.neighbourhoodSize, o.trace) : undefined;
+  if (trace) world.observe(trace);
   let timeline: Timeline;
   let judged: Judged;
   try {
     timeline = new Timeline(world, s, rng.fork('scenario'), traffic);
     timeline.restore = (node, chunk) => checking.expectBack(node, chunk);
+    if (trace) timeline.faults.listener = trace.fault;
     judged = simulateAndJudge(s, world, timeline, checking, details, o.progress, binding.thresholdName);
   } catch (e) {
     checking.dispose(); // a check thread must not wait for rows that will never come
     throw e;
   }
   const { verdict, checks, checkMs } = judged;
+  trace?.finish();
   return {
     scenario: s,
     seed: o.seed,
@@ -108,6 +117,7 @@ export function runScenario(s: Scenario, topology: Topology, o: RunOptions): Run
     warnings: warningsOf(world, timeline, verdict),
     faults: timeline.faults,
     diagnosis,
+    trace,
   };
 }
 

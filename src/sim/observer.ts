@@ -17,6 +17,12 @@ export interface WorldObserver {
   arrived?(node: number, chunk: number, from: number, ruid: number, t: Micros, index: number): void;
   /** a message went on the wire (each protocol's checkers read their own messages' fields) */
   sent?(from: number, to: number, msg: WireMessage, bytes: number, t: Micros): void;
+  /**
+   * a message was dispatched to its receiver (after any pause; messages of a connection that went down never are),
+   * just before the receiver handles it; links are FIFO per direction, so messages of a direction arrive in the
+   * order they were sent
+   */
+  received?(from: number, to: number, msg: WireMessage, t: Micros): void;
   connected?(a: number, b: number, t: Micros): void;
   /** the go hive's node `from` dialled `to` (ok: the connection came up; a connect event follows) */
   dialled?(from: number, to: number, ok: boolean, t: Micros): void;

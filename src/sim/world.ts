@@ -47,6 +47,8 @@ export class World<M extends WireMessage = WireMessage, N extends ProtocolNode<M
   private readonly observers: WorldObserver[] = [];
   /** the link model of every pair (faults change them) */
   readonly linkModels: LinkModels;
+  /** the observers that want every dispatched message (few runs have any: a trace) */
+  private readonly receivers: WorldObserver[] = [];
   /** virtual time of the last event that did something (cancelled timers that fire later do nothing) */
   lastActive: Micros = 0;
   /** each node's key: a hash of its overlay address (what every draw for the node is keyed by, never its index) */
@@ -105,6 +107,7 @@ export class World<M extends WireMessage = WireMessage, N extends ProtocolNode<M
 
   observe(o: WorldObserver): void {
     this.observers.push(o);
+    if (o.received) this.receivers.push(o);
   }
 
   get now(): Micros {
@@ -369,6 +372,7 @@ export class World<M extends WireMessage = WireMessage, N extends ProtocolNode<M
       const exchange = this.protocol.exchange(msg);
       for (const o of this.observers) if (o.arrived) for (let i = 0; i < chunks.length; i++) o.arrived(to, chunks[i]!, from, exchange, this.now, i);
     }
+    for (let i = 0; i < this.receivers.length; i++) this.receivers[i]!.received!(from, to, msg, this.now);
     this.nodes[to]!.handle(peer, msg);
   }
 

@@ -1,4 +1,6 @@
 import type { Protocol } from '../api.js';
+import { po16 } from '../../topology/address.js';
+import { describe } from './describe.js';
 import { MSG_NAMES, MsgType, wireSize, type Message } from './messages.js';
 import { SyncNode } from './node.js';
 import type { ProtocolOptions } from './options.js';
@@ -11,6 +13,8 @@ export function streamProtocol(opts: ProtocolOptions): Protocol<Message, SyncNod
     wireSize,
     delivered: (m) => (m.type === MsgType.ChunkDelivery ? m.chunks : undefined),
     exchange: (m) => ('ruid' in m ? m.ruid : 0),
+    describe,
+    binOf: po16,
     quiescence: 'queue',
     createNode: (s) =>
       new SyncNode(s.id, s.head, s.chunks, opts, s.env, s.draws, { stored: (node, chunk) => s.facts.stored(node, chunk), removed: (node, chunk) => s.facts.removed(node, chunk) }, s.removals),
