@@ -57,6 +57,8 @@ export interface Metrics {
   drops: Record<string, number>;
   disconnects: number;
   goOracleUnreached: number;
+  /** the goroutine runtime's machine: steps run, core time they took, the longest wait for a core (absent: serial) */
+  machine?: { steps: number; busyMicros: number; maxWaitMicros: number };
   wallMs: number;
 }
 
@@ -79,7 +81,9 @@ const CURVE_POINTS = 300;
 
 /** The resolved configuration that identifies a run (everything but the seed and where the file lies). */
 export function configOf(s: Scenario): Record<string, unknown> {
-  return { topology: s.topology, protocol: s.protocol, links: s.links, events: s.events, run: s.run, expect: s.expect };
+  // the runtime only when it is not the serial default: serial runs keep the hash they had before it existed
+  const runtime = s.runtime.handlers === 'serial' ? {} : { runtime: s.runtime };
+  return { topology: s.topology, protocol: s.protocol, links: s.links, ...runtime, events: s.events, run: s.run, expect: s.expect };
 }
 
 export function configHash(s: Scenario, t: Topology): string {
@@ -150,6 +154,7 @@ export function buildResult(o: RunOutcome, file: string, hash: string, mutant?: 
       drops: o.traffic.drops,
       disconnects: o.traffic.disconnects,
       goOracleUnreached: v.chunks.reduce((a, c) => a + (c.goOracle ? c.goOracle.expected - c.goOracle.reached : 0), 0),
+      ...(w.machine ? { machine: { steps: w.machine.steps, busyMicros: w.machine.busyMicros, maxWaitMicros: w.machine.maxWait } } : {}),
       wallMs: Math.round(o.wallMs),
     },
     nodes: t.ids.map((id, i) => ({ index: i, id, depth: v.depths[i]!, up: w.up[i]!, stored: w.nodes[i]!.storedCount })),

@@ -71,7 +71,7 @@ export function runScenario(s: Scenario, topology: Topology, o: RunOptions): Run
   const rng = createRng(o.seed);
   const removals = s.events.some((e) => 'remove' in e.action);
   const binding = bindProtocol(s);
-  const world: World = new World(topology, { links: s.links, redialDelay: s.protocol.redialDelay ?? undefined, removals }, rng.fork('world'), binding.protocol);
+  const world: World = new World(topology, { links: s.links, redialDelay: s.protocol.redialDelay ?? undefined, removals, runtime: s.runtime }, rng.fork('world'), binding.protocol);
   if (o.sink) world.engine.sink = o.sink;
   const details = o.details ?? true;
   const threaded = o.checkThread ?? world.nodes.length >= CHECK_THREAD_NODES;

@@ -2,7 +2,9 @@ import { UsageError } from '../core/errors.js';
 import { formatMicros, parseBandwidth, parseDuration, type Micros } from '../core/units.js';
 import { LATENT_DEFECTS, MUTANTS, protocolDefaults, type LatentDefect, type Mutant, type ProtocolOptions } from '../protocol/stream/options.js';
 import type { Latency, LinkModel } from '../net/links.js';
+import type { RuntimeOptions } from '../sim/machine.js';
 import type { Shape } from '../topology/shapes.js';
+import { RUNTIME, runtimeOf } from './runtime-spec.js';
 import { bool, custom, fail, int, list, nullable, object, oneOf, optional, required, str, textual, variant, type Spec } from './spec.js';
 
 /** A node reference as written: an index, a unique id prefix, or "random". */
@@ -54,6 +56,8 @@ export interface Scenario {
   topology: TopologySpec;
   protocol: ProtocolOptions & { redialDelay: Micros | null };
   links: LinkModel;
+  /** how message handlers run: serial (at once, free) or goroutines on a simulated machine */
+  runtime: RuntimeOptions;
   events: TimedAction[];
   /** convergeWithin: the liveness phase, all AoR pairs held within this long after the last fault */
   run: { until: 'quiescent' | Micros; maxTime: Micros; convergeWithin: Micros | null };
@@ -305,6 +309,7 @@ export const SCENARIO = object(
     topology: required(topology, 'a snapshot file or a generated topology'),
     protocol: optional(protocol, 'protocol settings (the Go client as default)'),
     links: optional(links, 'the link model'),
+    runtime: optional(RUNTIME, 'how message handlers run (serial, or goroutines on a simulated machine)'),
     events: optional(list(EVENT, 'an array of events'), 'the timeline', []),
     run: optional(run, 'how long to run'),
     expect: optional(expect, 'what the verdict should be'),
@@ -357,6 +362,7 @@ export function parseScenario(json: unknown, file: string, defaultName: string):
     topology: topologySpec,
     protocol: protocolOptions,
     links: root.links ?? links.parse({}, '$.links', file),
+    runtime: runtimeOf(root.runtime, file),
     events,
     run: { until: r.until, maxTime: r.maxTime, convergeWithin: r.convergeWithin },
     expect: root.expect ?? expect.parse({}, '$.expect', file),
