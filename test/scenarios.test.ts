@@ -14,10 +14,10 @@ function repoRoot(): string {
 }
 const ROOT = repoRoot();
 
-/** Every shipped scenario file: scenarios/*.json and scenarios/ci/*.json (the CI baseline is not a scenario). */
+/** Every shipped scenario file: scenarios/*.json, scenarios/ci/*.json and scenarios/runtime/*.json (the CI baseline is not a scenario). */
 function scenarioFiles(): string[] {
   const out: string[] = [];
-  for (const folder of ['scenarios', 'scenarios/ci']) {
+  for (const folder of ['scenarios', 'scenarios/ci', 'scenarios/runtime']) {
     const dir = join(ROOT, folder);
     if (!existsSync(dir)) continue;
     const names = readdirSync(dir).filter((f) => f.endsWith('.json') && f !== 'baseline.json');

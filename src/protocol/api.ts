@@ -1,7 +1,7 @@
 import type { Draws } from '../core/keyed.js';
 import type { Micros } from '../core/units.js';
 import type { ChunkHeads } from './chunks.js';
-import type { Env } from './env.js';
+import type { Costs, Env } from './env.js';
 import type { Kademlia } from './kademlia.js';
 
 /**
@@ -64,6 +64,8 @@ export interface NodeSetup<M extends WireMessage> {
   facts: NodeFacts;
   /** keep what only removals can make matter (stream!'s NeedData cache) */
   removals: boolean;
+  /** what the operations of the node's handlers cost (used with `env.work`; free under the serial runtime) */
+  costs: Costs;
 }
 
 /**
@@ -124,4 +126,10 @@ export interface Protocol<M extends WireMessage, N extends ProtocolNode<M> = Pro
   readonly quiescence: 'queue' | 'pending';
   /** how often the world asks the nodes whether work is pending (quiescence 'pending') */
   readonly probeEvery?: Micros;
+  /**
+   * Under the goroutine runtime, the CPU a received message takes before its handler first blocks or decides
+   * (decode and dispatch; for a message that delivers chunks, their Put too, so the world reports them arriving
+   * when they are stored). Absent: `costs.handler`.
+   */
+  receiveCost?(m: M, costs: Costs): Micros;
 }

@@ -26,4 +26,32 @@ export interface Env<M = unknown> {
   at(time: Micros, rec: Timed, token: number, arg?: number): void;
   /** drops the connection between two nodes (both sides see the peer go) */
   drop(node: number, peer: number, reason: DropReason): void;
+  /**
+   * A handler's next piece of work: `cost` of CPU time (the store calls and sends Go's handler blocks on), then
+   * `rec.fire(token, arg)`. Under the serial runtime it runs at once, inside this call (no event, no cost); under
+   * the goroutine runtime it is a step on the world's machine: it waits for a core among every node's ready
+   * steps and fires when its cost has run. A handler split at its blocking points continues in the record.
+   */
+  work(cost: Micros, rec: Timed, token: number, arg?: number): void;
 }
+
+/**
+ * What the operations a handler blocks on cost under the goroutine runtime, in CPU time on one core (scenario
+ * key `runtime.costs`; calibration in docs/runtime.md). The protocol counts the operations; the world's machine
+ * runs them. Protocol-neutral: Bee's handlers block on the same kinds of calls.
+ */
+export interface Costs {
+  /** a received message: read it, decode it, start its handler; also each wake-up of a blocked handler */
+  handler: Micros;
+  /** a sent message: encode it and write it to the connection */
+  send: Micros;
+  /** one hash looked up or one small index entry read or written (NeedData per hash, a pull-index read, a cursor, an interval) */
+  storeLookup: Micros;
+  /** one chunk fetched for delivery (cache or store) */
+  get: Micros;
+  /** one delivered chunk validated and stored */
+  put: Micros;
+}
+
+/** Costs of nothing (the serial runtime's, where work is free). */
+export const NO_COSTS: Costs = { handler: 0, send: 0, storeLookup: 0, get: 0, put: 0 };

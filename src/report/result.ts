@@ -57,6 +57,8 @@ export interface Metrics {
   drops: Record<string, number>;
   disconnects: number;
   goOracleUnreached: number;
+  /** the goroutine runtime's machine: steps run, core time they took, the longest wait for a core (absent: serial) */
+  machine?: { steps: number; busyMicros: number; maxWaitMicros: number };
   wallMs: number;
 }
 
@@ -79,8 +81,10 @@ const CURVE_POINTS = 300;
 
 /** The resolved configuration that identifies a run (everything but the seed and where the file lies). */
 export function configOf(s: Scenario): Record<string, unknown> {
-  // the simple hive is left out, so the configs (and config hashes) of runs from before the hive section stay as they were
-  return { topology: s.topology, protocol: s.protocol, ...(s.hive.model === 'go' ? { hive: s.hive } : {}), links: s.links, events: s.events, run: s.run, expect: s.expect };
+  // the simple hive and the serial runtime are left out, so the configs (and config hashes) of runs from before
+  // those sections stay as they were
+  const runtime = s.runtime.handlers === 'serial' ? {} : { runtime: s.runtime };
+  return { topology: s.topology, protocol: s.protocol, ...(s.hive.model === 'go' ? { hive: s.hive } : {}), links: s.links, ...runtime, events: s.events, run: s.run, expect: s.expect };
 }
 
 export function configHash(s: Scenario, t: Topology): string {
@@ -151,6 +155,7 @@ export function buildResult(o: RunOutcome, file: string, hash: string, mutant?: 
       drops: o.traffic.drops,
       disconnects: o.traffic.disconnects,
       goOracleUnreached: v.chunks.reduce((a, c) => a + (c.goOracle ? c.goOracle.expected - c.goOracle.reached : 0), 0),
+      ...(w.machine ? { machine: { steps: w.machine.steps, busyMicros: w.machine.busyMicros, maxWaitMicros: w.machine.maxWait } } : {}),
       wallMs: Math.round(o.wallMs),
     },
     nodes: t.ids.map((id, i) => ({ index: i, id, depth: v.depths[i]!, up: w.up[i]!, stored: w.nodes[i]!.storedCount })),

@@ -125,7 +125,7 @@ export function runScenario(s: Scenario, topology: Topology, o: RunOptions): Run
 export function worldOptions(s: Scenario, removals: boolean): WorldOptions {
   const { model, ...go } = s.hive;
   const hive = model === 'go' ? { ...go, neighbourhoodSize: s.protocol.neighbourhoodSize } : undefined;
-  return { links: s.links, redialDelay: s.protocol.redialDelay ?? undefined, removals, ...(hive ? { hive } : {}) };
+  return { links: s.links, redialDelay: s.protocol.redialDelay ?? undefined, removals, runtime: s.runtime, ...(hive ? { hive } : {}) };
 }
 
 /** A run whose verdict checks little or nothing says so. */

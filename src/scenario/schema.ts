@@ -2,9 +2,12 @@ import { UsageError } from '../core/errors.js';
 import { formatMicros, parseBandwidth, parseDuration, type Micros } from '../core/units.js';
 import { LATENT_DEFECTS, MUTANTS, protocolDefaults, type LatentDefect, type Mutant, type ProtocolOptions } from '../protocol/stream/options.js';
 import type { Latency, LinkModel } from '../net/links.js';
+import type { RuntimeOptions } from '../sim/machine.js';
 import type { Shape } from '../topology/shapes.js';
 import { hiveSpec, resolveHive, type HiveOptions } from './hive-schema.js';
-import { bool, custom, fail, int, list, nullable, object, oneOf, optional, required, str, textual, variant, type Spec } from './spec.js';
+import { RUNTIME, runtimeOf } from './runtime-spec.js';
+import { bool, custom, fail, int, list, nullable, object, oneOf, optional, required, str, variant } from './spec.js';
+import { NAME, bandwidth, chunkAddress, downtime, duration, latency, name, nodeRef, range, rate } from './values.js';
 
 /** A node reference as written: an index, a unique id prefix, or "random". */
 export type NodeRef = number | string;
@@ -57,6 +60,8 @@ export interface Scenario {
   protocol: ProtocolOptions & { redialDelay: Micros | null };
   hive: HiveOptions;
   links: LinkModel;
+  /** how message handlers run: serial (at once, free) or goroutines on a simulated machine */
+  runtime: RuntimeOptions;
   events: TimedAction[];
   /** convergeWithin: the liveness phase, all AoR pairs held within this long after the last fault */
   run: { until: 'quiescent' | Micros; maxTime: Micros; convergeWithin: Micros | null };
@@ -76,86 +81,6 @@ export const DEFAULTS = {
 
 // --- value specs -------------------------------------------------------------------------------------------
 
-const duration = textual<Micros>('a duration such as "250ms", "2s" or "1m" (us, ms, s, m, h; not negative)', parseDuration, '1s', ['5', '-1s', '1 sec', '1y']);
-const bandwidth = textual<number>('a bandwidth such as "10MB/s" (B/s, KB/s, MB/s, GB/s, KiB/s, MiB/s, GiB/s) or "unlimited"', parseBandwidth, '1MB/s', ['10 mbps', '0MB/s', '-1MB/s']);
-const NAME = /^(?!\.\.?$)[A-Za-z0-9._-]{1,100}$/;
-const name = str('a name of 1 to 100 letters, digits, ".", "_" or "-" (not "." or "..")', NAME, [{ value: '..' }, { value: '.' }, { value: 'a/b' }, { value: 'x'.repeat(300) }, { value: '' }]);
-
-const latency: Spec<Latency> = custom(
-  'a duration such as "20ms" or {"uniform": ["5ms", "50ms"]}',
-  (v, path, file) => {
-    if (typeof v === 'string') return { constant: duration.parse(v, path, file) };
-    const o = v as Record<string, unknown>;
-    if (typeof v === 'object' && v !== null && !Array.isArray(v) && Object.keys(o).length === 1 && Array.isArray(o.uniform) && o.uniform.length === 2) {
-      const lo = duration.parse(o.uniform[0], `${path}.uniform[0]`, file);
-      const hi = duration.parse(o.uniform[1], `${path}.uniform[1]`, file);
-      if (hi < lo) fail(file, `${path}.uniform[1]`, `at least uniform[0] (${String(o.uniform[0])})`, o.uniform[1]);
-      return { uniform: [lo, hi] };
-    }
-    return fail(file, path, 'a duration such as "20ms" or {"uniform": ["5ms", "50ms"]}', v);
-  },
-  '20ms',
-  [{ value: '5' }, { value: 20 }, { value: { uniform: ['50ms', '5ms'] }, at: '.uniform[1]' }, { value: { uniform: ['5ms'] } }, { value: { uniform: ['5ms', 'x'] }, at: '.uniform[1]' }, { value: { constant: '5ms' } }],
-);
-
-const REF_EXPECTED = 'a node index, a unique id hex prefix, or "random"';
-const HEX = /^[0-9a-fA-F]{1,64}$/;
-/** A node reference; `random` false: "random" is not allowed (partition groups). */
-const nodeRef = (random = true): Spec<NodeRef> => {
-  const expected = random ? REF_EXPECTED : 'a node index or a unique id hex prefix';
-  return custom(
-    expected,
-    (v, path, file) => {
-      if (Number.isSafeInteger(v) && (v as number) >= 0) return v as number;
-      if ((random && v === 'random') || (typeof v === 'string' && HEX.test(v))) return (v as string).toLowerCase();
-      return fail(file, path, expected, v);
-    },
-    0,
-    [{ value: -1 }, { value: 1.5 }, { value: 'xyz' }, { value: true }, { value: null }, ...(random ? [] : [{ value: 'random' }])],
-  );
-};
-
-const rate = textual<number>(
-  'stops per time such as "0.5/s" or "6/m", above 0 and at most 1000/s',
-  (v) => {
-    const m = typeof v === 'string' ? /^(\d+(?:\.\d+)?)\/(s|m)$/.exec(v) : null;
-    const r = m ? Number(m[1]) / (m[2] === 'm' ? 60 : 1) : NaN;
-    return r > 0 && r <= 1000 ? r : undefined;
-  },
-  '1/s',
-  ['fast', '0/s', '2000/s', '1/h'],
-);
-
-const downtime: Spec<[Micros, Micros]> = custom(
-  'a duration or a [MIN, MAX] pair of durations',
-  (v, path, file) => {
-    if (!Array.isArray(v)) {
-      const d = duration.parse(v, path, file);
-      return [d, d];
-    }
-    if (v.length !== 2) return fail(file, path, 'a duration or a [MIN, MAX] pair of durations', v);
-    const lo = duration.parse(v[0], `${path}[0]`, file);
-    const hi = duration.parse(v[1], `${path}[1]`, file);
-    if (hi < lo) fail(file, `${path}[1]`, 'at least downtime[0]', v[1]);
-    return [lo, hi];
-  },
-  '1s',
-  [{ value: '5' }, { value: ['1s'] }, { value: ['4s', '1s'], at: '[1]' }, { value: ['1s', 'x'], at: '[1]' }],
-);
-
-const range: Spec<[number, number]> = custom(
-  'a [from, to) pair of chunk indexes',
-  (v, path, file) => {
-    if (!Array.isArray(v) || v.length !== 2) return fail(file, path, 'a [from, to) pair of chunk indexes', v);
-    const from = int(0).parse(v[0], `${path}[0]`, file);
-    return [from, int(from).parse(v[1], `${path}[1]`, file)];
-  },
-  [0, 1],
-  [{ value: 3 }, { value: [1] }, { value: [-1, 2], at: '[0]' }, { value: [5, 2], at: '[1]' }],
-);
-
-/** A chunk address: 64 hex digits (lower case once parsed). */
-const chunkAddress: Spec<string> = custom('a chunk address of 64 hex digits', (v, path, file) => (typeof v === 'string' && /^[0-9a-fA-F]{64}$/.test(v) ? v.toLowerCase() : fail(file, path, 'a chunk address of 64 hex digits', v)), '00'.repeat(32), [{ value: 'ab' }, { value: 'g'.repeat(64) }, { value: 5 }, { value: null }]);
 
 // --- events --------------------------------------------------------------------------------------------------
 
@@ -327,6 +252,7 @@ export const SCENARIO = object(
     protocol: optional(protocol, 'protocol settings (the Go client as default)'),
     hive: optional(hiveSpec(duration), 'the hive: how dropped, stopped and partitioned links come back'),
     links: optional(links, 'the link model'),
+    runtime: optional(RUNTIME, 'how message handlers run (serial, or goroutines on a simulated machine)'),
     events: optional(list(EVENT, 'an array of events'), 'the timeline', []),
     run: optional(run, 'how long to run'),
     expect: optional(expect, 'what the verdict should be'),
@@ -389,6 +315,7 @@ export function parseScenario(json: unknown, file: string, defaultName: string):
     protocol: protocolOptions,
     hive: resolveHive(root.hive, p.redialDelay, json as Record<string, unknown>, file),
     links: root.links ?? links.parse({}, '$.links', file),
+    runtime: runtimeOf(root.runtime, file),
     events,
     run: { until: r.until, maxTime: r.maxTime, convergeWithin: r.convergeWithin },
     expect: root.expect ?? expect.parse({}, '$.expect', file),

@@ -5,7 +5,7 @@ import type { Rng } from '../core/rng.js';
 import type { Micros } from '../core/units.js';
 import { LatencyDraws, transit, type LinkModel } from '../net/links.js';
 import type { Protocol, ProtocolNode, WireMessage } from '../protocol/api.js';
-import type { Env, Timed } from '../protocol/env.js';
+import { NO_COSTS, type Env, type Timed } from '../protocol/env.js';
 import { AddressTable, WORDS, hexWords, po16, po256 } from '../topology/address.js';
 import type { Topology } from '../topology/topology.js';
 import type { ChunkHeads } from '../protocol/chunks.js';
@@ -13,6 +13,7 @@ import { ChunkTable } from './chunk-table.js';
 import { Connections, type Conn } from './connections.js';
 import { Hive, type HiveParams } from './hive.js';
 import { LinkModels } from './link-models.js';
+import { Machine, type RuntimeOptions } from './machine.js';
 import { RunLoop } from './run-loop.js';
 import type { WorldObserver } from './observer.js';
 
@@ -24,6 +25,8 @@ export interface WorldOptions {
   hive?: HiveParams;
   /** chunks can be removed in this run (a protocol may keep what only removals make matter) */
   removals?: boolean;
+  /** how handlers run (default serial: at once, at no cost); 'goroutines' puts them on a simulated machine */
+  runtime?: RuntimeOptions;
 }
 
 /**
@@ -63,6 +66,8 @@ export class World<M extends WireMessage = WireMessage, N extends ProtocolNode<M
   private readonly typeSlots: number;
   /** messages sent and not yet delivered or discarded (quiescence by pending work needs it) */
   private inFlight = 0;
+  /** the goroutine runtime's machine (undefined: handlers run serially, at once) */
+  readonly machine: Machine | undefined;
 
   constructor(
     readonly topology: Topology,
@@ -88,6 +93,7 @@ export class World<M extends WireMessage = WireMessage, N extends ProtocolNode<M
     this.K_REDIAL = e.register('redial', (a, b) => this.redial(a, b));
     this.loop = new RunLoop(e, protocol, () => this.idle(), opts.hive ? () => this.hive!.settled() : undefined);
     this.conns = new Connections(n);
+    this.machine = opts.runtime?.handlers === 'goroutines' ? new Machine(this.engine, opts.runtime, Keyed.of(rng, 'schedule'), this.nodeKeys, protocol, () => (this.lastActive = this.engine.now)) : undefined;
     const facts = {
       stored: (node: number, c: number) => this.emit('stored', node, c),
       removed: (node: number, c: number) => this.emit('removed', node, c),
@@ -96,7 +102,7 @@ export class World<M extends WireMessage = WireMessage, N extends ProtocolNode<M
       },
     };
     for (let i = 0; i < n; i++) {
-      const setup = { id: i, head: topology.addrs.head(i), chunks: this.chunkTable.heads, env: this.envFor(i), draws: ruids.sequence(this.nodeKeys[i]!), facts, removals: opts.removals ?? false };
+      const setup = { id: i, head: topology.addrs.head(i), chunks: this.chunkTable.heads, env: this.envFor(i), draws: ruids.sequence(this.nodeKeys[i]!), facts, removals: opts.removals ?? false, costs: this.machine?.opts.costs ?? NO_COSTS };
       this.nodes.push(protocol.createNode(setup));
     }
     for (const [a, b] of topology.conns) this.conns.wanted.add(this.key(a, b));
@@ -134,7 +140,7 @@ export class World<M extends WireMessage = WireMessage, N extends ProtocolNode<M
 
   /** No up node has sync work pending and nothing is on the wire or held (quiescence 'pending'). */
   idle(): boolean {
-    if (this.inFlight > 0 || this.hive?.idle() === false) return false;
+    if (this.inFlight > 0 || this.hive?.idle() === false || (this.machine?.pending ?? 0) > 0) return false;
     for (let i = 0; i < this.nodes.length; i++) {
       if (this.held[i]!.length > 0) return false;
       if (this.up[i] && this.nodes[i]!.pending?.()) return false;
@@ -157,10 +163,7 @@ export class World<M extends WireMessage = WireMessage, N extends ProtocolNode<M
     this.loop.until(t, tick, every);
   }
 
-  /**
-   * A Kademlia-only peer (Go tests' bogus/fake peers: kad.On without a protocol): changes the node's depth
-   * as a real connection would, but no messages flow.
-   */
+  /** A Kademlia-only peer (Go tests' bogus/fake peers: kad.On without a protocol): depth changes, no messages flow. */
   fakePeer(node: number, po256: number, on: boolean): void {
     this.nodes[node]!.fakePeer(po256, on);
   }
@@ -340,6 +343,7 @@ export class World<M extends WireMessage = WireMessage, N extends ProtocolNode<M
       after: (delay: Micros, rec: Timed, token: number, arg = 0) => w.engine.after(delay, w.K_TIMER, node, token, arg, rec),
       at: (time: Micros, rec: Timed, token: number, arg = 0) => w.engine.at(time, w.K_TIMER, node, token, arg, rec),
       drop: (from, to, reason) => w.dropped(from, to, reason),
+      work: w.machine ? (cost, rec, token, arg = 0) => w.machine!.submit(node, cost, rec, token, arg) : (_cost, rec, token, arg = 0) => void rec.fire(token, arg),
     };
   }
 
@@ -357,16 +361,20 @@ export class World<M extends WireMessage = WireMessage, N extends ProtocolNode<M
 
   private deliver(from: number, to: number, epoch: number, msg: M): void {
     this.inFlight--;
+    if (this.conns.byEpoch[epoch] === undefined) return; // sent on a connection that has since gone down
+    this.lastActive = this.engine.now;
+    if (this.paused[to]) return void this.held[to]!.push({ from, to, epoch, msg });
+    if (this.machine) this.machine.receive(this, from, to, epoch, msg);
+    else this.dispatch(from, to, epoch, msg);
+  }
+
+  /** The message reaches its handler (under the goroutine runtime when its receiving step has run). */
+  dispatch(from: number, to: number, epoch: number, msg: M): void {
     // The connection by its epoch (an array read, not the receiver's Map of peers) holds the receiver's record
     // of the sender; link and unlink keep it in step with the nodes' own records.
     const conn = this.conns.byEpoch[epoch];
-    if (conn === undefined) return; // sent on a connection that has since gone down
+    if (conn === undefined) return; // the connection went down before the handler ran
     const peer = (to === conn.a ? conn.peerAtA : conn.peerAtB)!;
-    this.lastActive = this.engine.now;
-    if (this.paused[to]) {
-      this.held[to]!.push({ from, to, epoch, msg });
-      return;
-    }
     const chunks = this.protocol.delivered(msg);
     if (chunks !== undefined) {
       const exchange = this.protocol.exchange(msg);
@@ -385,5 +393,4 @@ export class World<M extends WireMessage = WireMessage, N extends ProtocolNode<M
   private key(a: number, b: number): number {
     return this.conns.key(a, b);
   }
-
 }

@@ -262,6 +262,7 @@ export class BeeNet {
         this.drops.push(`${node}->${peer}: ${reason}`);
         this.unlink(node, peer);
       },
+      work: (_cost, rec, token, arg = 0) => void rec.fire(token, arg),
     };
   }
 

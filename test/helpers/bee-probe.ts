@@ -45,6 +45,7 @@ export class BeeProbe {
       after: (delay: Micros, rec: Timed, token: number, arg = 0) => e.after(delay, K_TIMER, 0, token, arg, rec),
       at: (time: Micros, rec: Timed, token: number, arg = 0) => e.at(time, K_TIMER, 0, token, arg, rec),
       drop: () => undefined,
+      work: (_cost: Micros, rec: Timed, token: number, arg = 0) => void rec.fire(token, arg),
     };
     const options = { ...beeDefaults(), warmupTime: 3600 * SECOND, ...opts };
     const observer = {

@@ -12,7 +12,9 @@ import * as assert from 'uvu/assert';
 import type { Message } from '../../src/protocol/stream/messages.js';
 import type { SyncNode } from '../../src/protocol/stream/node.js';
 import { streamProtocol } from '../../src/protocol/stream/plugin.js';
+import type { RuntimeOptions } from '../../src/sim/machine.js';
 import { World } from '../../src/sim/world.js';
+import { RUNTIME_DEFAULTS } from '../../src/scenario/runtime-spec.js';
 import { AddressTable, bytesToHex, po16, po256 } from '../../src/topology/address.js';
 import type { Topology } from '../../src/topology/topology.js';
 
@@ -81,6 +83,8 @@ export interface WorldSetup {
   /** hive redial after a drop (the Go in-proc bzz sims; ~0.1-0.2 s); false for NewInProc or snapshot sims */
   redial?: boolean;
   trackNeedData?: boolean;
+  /** the goroutine runtime (the defaults of the scenario's runtime section, with handlers 'goroutines') */
+  runtime?: Partial<RuntimeOptions>;
 }
 
 /** The Go test harness: HEAD defaults, SyncInitBackoff 0, in-process links, hive redial after 150 ms. */
@@ -91,6 +95,7 @@ export function makeWorld(topology: Topology, seed: string | number, setup: Worl
       links: { latency: { constant: setup.latency ?? 0 }, bandwidth: Infinity, processing: 0 },
       redialDelay: setup.redial === false ? undefined : 150 * MS,
       removals: setup.trackNeedData ?? false,
+      ...(setup.runtime ? { runtime: { ...RUNTIME_DEFAULTS, handlers: 'goroutines' as const, ...setup.runtime } } : {}),
     },
     createRng(seed),
     streamProtocol({ ...protocolDefaults(), syncInitBackoff: 0, ...setup.protocol }),

@@ -1,11 +1,13 @@
 import { LIVE, MsgType, encodeWants, type BatchDone, type ChunkDelivery, type OfferedHashes, type StreamInfoRes, type StreamState } from './messages.js';
 import { Want, rangeKey, type Peer } from './peer.js';
 import type { SyncNode } from './node.js';
+import { OfferStage, OfferTask, RangeRequest, RequestKind } from './steps.js';
 
 /**
  * The pulling side of stream! (PROTOCOL.md §5.3-5.5): keeps a cursor per subscribed bin, runs a history chain
  * [gap..cursor] and a live chain [cursor+1..) per bin, answers offers with the hashes it needs, and seals
- * completed ranges into the interval store.
+ * completed ranges into the interval store. Where Go's handler blocks (NeedData, sends) it goes on in a step
+ * (steps.ts): at once under the serial runtime, on the machine under the goroutine runtime.
  */
 export class Client {
   constructor(private readonly node: SyncNode) {}
@@ -23,12 +25,35 @@ export class Client {
       if (peer.cursor(bin) >= 0) continue; // a chain is assumed running
       peer.setCursor(bin, cursor);
       if (!node.opts.autostart) continue;
-      if (cursor > 0) {
-        const from = node.intervals(peer.id, bin).next()[0];
-        if (from <= cursor) this.request(peer, bin, from, node.mutant('B2') ? LIVE : cursor, false);
-      }
-      this.request(peer, bin, cursor + 1, LIVE, true);
+      // Go starts each request in a goroutine of its own: the history one reads the intervals there
+      if (cursor > 0) this.requestLater(new RangeRequest(this, peer, bin, false, 0, cursor), RequestKind.History);
+      this.requestLater(new RangeRequest(this, peer, bin, true, cursor + 1, LIVE), RequestKind.Live);
     }
+  }
+
+  /** A GetRange as a step: an interval-store read and the send. */
+  private requestLater(r: RangeRequest, kind: number): void {
+    const c = this.node.costs;
+    this.node.env.work(c.storeLookup + c.send, r, 0, kind);
+  }
+
+  requestStep(r: RangeRequest, kind: number): boolean {
+    const node = this.node;
+    const peer = r.peer;
+    if (peer.closed) return false;
+    if (kind === RequestKind.Live) {
+      this.request(peer, r.bin, r.from, LIVE, true);
+      return true;
+    }
+    const cursor = kind === RequestKind.History ? r.to : peer.cursor(r.bin);
+    if (cursor < 0) return true; // unsubscribed: the chain stops
+    if (kind === RequestKind.Next && r.live) {
+      this.request(peer, r.bin, r.to + 1, LIVE, true);
+      return true;
+    }
+    const from = node.intervals(peer.id, r.bin).next()[0];
+    if (from <= cursor) this.request(peer, r.bin, from, kind === RequestKind.History && node.mutant('B2') ? LIVE : cursor, false);
+    return true;
   }
 
   /**
@@ -51,28 +76,58 @@ export class Client {
     if (!want) return node.drop(peer, 'OfferedHashes: ruid not found');
     want.to = m.lastIndex;
     if (m.hashes.length === 0) return this.seal(want);
-    const checkWanted = node.checkWanted;
-    if (checkWanted && !node.wantStream(peer, want.bin)) {
-      node.send(peer, { type: MsgType.WantedHashes, ruid: m.ruid, bits: new Uint8Array(0) });
-      if (!node.latent('L2')) this.abandon(want);
-      if (!node.mutant('2095')) return;
+    const task = new OfferTask(this, peer, want, m);
+    if (node.checkWanted && !node.wantStream(peer, want.bin)) return node.env.work(node.costs.send, task, 0, OfferStage.Unwanted);
+    this.needData(task);
+  }
+
+  /** NeedData over the offered hashes: a store lookup per hash. */
+  private needData(task: OfferTask): void {
+    this.node.env.work(this.node.costs.storeLookup * task.msg.hashes.length, task, 0, OfferStage.Need);
+  }
+
+  /**
+   * OfferedHashes goes on: Unwanted -> (2095: Need); Need -> NoneWanted (seal) | Wanted (the batch timer runs from
+   * the moment WantedHashes is sent).
+   */
+  offerStep(task: OfferTask, stage: number): boolean {
+    const node = this.node;
+    const { peer, want, msg: m } = task;
+    if (peer.closed) return false;
+    switch (stage) {
+      case OfferStage.Unwanted:
+        node.send(peer, { type: MsgType.WantedHashes, ruid: m.ruid, bits: new Uint8Array(0) });
+        if (!node.latent('L2')) this.abandon(want);
+        if (node.mutant('2095')) this.needData(task);
+        return true;
+      case OfferStage.Need: {
+        const pending: number[] = [];
+        const bits = encodeWants(m.hashes.length, (i) => {
+          const c = m.hashes[i]!;
+          if (!node.needData(c)) return false;
+          if (!pending.includes(c)) pending.push(c);
+          return true;
+        });
+        if (pending.length === 0) {
+          node.env.work(node.costs.send, task, 0, OfferStage.NoneWanted);
+          return true;
+        }
+        want.pending = pending;
+        node.wanting(pending, true);
+        task.bits = bits;
+        node.env.work(node.costs.send, task, 0, OfferStage.Wanted);
+        return true;
+      }
+      case OfferStage.NoneWanted:
+        node.send(peer, { type: MsgType.WantedHashes, ruid: m.ruid, bits: new Uint8Array(0) });
+        this.seal(want);
+        return true;
+      default:
+        want.token = node.nextTimerToken();
+        node.env.after(node.opts.clientBatchTimeout, node.wantTimer, want.token, peer.id);
+        node.send(peer, { type: MsgType.WantedHashes, ruid: m.ruid, bits: task.bits! });
+        return true;
     }
-    const pending: number[] = [];
-    const bits = encodeWants(m.hashes.length, (i) => {
-      const c = m.hashes[i]!;
-      if (!node.needData(c)) return false;
-      if (!pending.includes(c)) pending.push(c);
-      return true;
-    });
-    if (pending.length === 0) {
-      node.send(peer, { type: MsgType.WantedHashes, ruid: m.ruid, bits: new Uint8Array(0) });
-      return this.seal(want);
-    }
-    want.pending = pending;
-    node.wanting(pending, true);
-    want.token = node.nextTimerToken();
-    node.env.after(node.opts.clientBatchTimeout, node.wantTimer, want.token, peer.id);
-    node.send(peer, { type: MsgType.WantedHashes, ruid: m.ruid, bits });
   }
 
   onChunkDelivery(peer: Peer, m: ChunkDelivery): void {
@@ -146,11 +201,6 @@ export class Client {
 
   /** requestSubsequentRange (§5.4): live goes on from LastIndex+1; history from the first gap up to the cursor. */
   private requestNext(want: Want): void {
-    const peer = want.peer;
-    const cursor = peer.cursor(want.bin);
-    if (cursor < 0) return; // unsubscribed: the chain stops
-    if (want.live) return this.request(peer, want.bin, want.to + 1, LIVE, true);
-    const from = this.node.intervals(peer.id, want.bin).next()[0];
-    if (from <= cursor) this.request(peer, want.bin, from, cursor, false);
+    this.requestLater(new RangeRequest(this, want.peer, want.bin, want.live, want.from, want.to), RequestKind.Next);
   }
 }

@@ -1,20 +1,21 @@
 import type { Draws } from '../../core/keyed.js';
 import { Client } from './client.js';
 import type { ProtocolNode } from '../api.js';
-import type { DropReason, Env } from '../env.js';
+import { NO_COSTS, type Costs, type DropReason, type Env } from '../env.js';
 import { Intervals } from '../intervals.js';
 import { Kademlia } from '../kademlia.js';
 import { BINS, Localstore, type ChunkHeads, type StoreObserver } from './localstore.js';
 import { MsgType, type Message } from './messages.js';
 import type { LatentDefect, Mutant, ProtocolOptions } from './options.js';
-import { Peer, WantTimer } from './peer.js';
+import { Peer, WantTimeout, WantTimer } from './peer.js';
 import { Server } from './server.js';
 import { wantsBin } from './subscriptions.js';
 import { Syncer } from './syncer.js';
 
 /**
  * One Swarm node as far as pull sync goes: its localstore, Kademlia table, interval store, and the stream!
- * server, client and pull syncer. Handlers run to completion; timers are events through `env`.
+ * server, client and pull syncer. Timers are events through `env`; a handler's blocking calls are steps through
+ * `env.work` (at once under the serial runtime, on the machine under the goroutine runtime: docs/runtime.md).
  * The store and intervals survive `stop()`; connections and protocol state do not.
  */
 export class SyncNode implements ProtocolNode<Message, Peer> {
@@ -27,6 +28,8 @@ export class SyncNode implements ProtocolNode<Message, Peer> {
   private readonly intervalStore = new Map<number, Intervals>();
   /** the record of the client's batch timers (see Want) */
   readonly wantTimer = new WantTimer(this);
+  /** the record of the step that wakes a timed-out batch's handler */
+  readonly wantTimeout = new WantTimeout(this);
   private timerTokens = 0;
   private readonly mutants: ReadonlySet<string>;
   /** HEAD checks WantStream on offers and deliveries (#1952 undoes it): read per message, so kept here */
@@ -63,6 +66,8 @@ export class SyncNode implements ProtocolNode<Message, Peer> {
     readonly rng: Draws,
     observer: StoreObserver | undefined,
     trackNeedData: boolean,
+    /** what the handlers' blocking calls cost (free under the serial runtime) */
+    readonly costs: Costs = NO_COSTS,
   ) {
     this.store = new Localstore(id, head, chunkHeads, observer);
     this.kad = new Kademlia(opts.neighbourhoodSize);

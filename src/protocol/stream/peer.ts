@@ -43,8 +43,22 @@ export class Want extends RangeTask {
   nextWant: Want | undefined;
 }
 
-/** The record of every want's batch timer in a node: token = the want's token, arg = the peer. */
+/**
+ * The record of every want's batch timer in a node: token = the want's token, arg = the peer. Go's handler
+ * waits in a select; when the timer fires it must run again to act (a step: under load, after the cores).
+ */
 export class WantTimer implements Timed {
+  constructor(private readonly node: SyncNode) {}
+
+  fire(token: number, peerId: number): boolean {
+    if (!this.node.peers.get(peerId)?.wantByToken(token)) return false;
+    this.node.env.work(this.node.costs.handler, this.node.wantTimeout, token, peerId);
+    return true;
+  }
+}
+
+/** The timed-out batch's handler runs: the want may have been sealed meanwhile (its chunks were already put). */
+export class WantTimeout implements Timed {
   constructor(private readonly node: SyncNode) {}
 
   fire(token: number, peerId: number): boolean {
@@ -55,9 +69,12 @@ export class WantTimer implements Timed {
   }
 }
 
+/** The stage a collector's record fires with when its offer step has run (its idle timer fires with 0). */
+export const OFFER = 1;
+
 /**
  * A server collecting one batch for a GetRange (Go's collectBatch):
- *   scanning -> parked (waiting for puts into the bin; idle timer armed after the first hash) -> finished
+ *   scanning -> parked (waiting for puts into the bin; idle timer armed after the first hash) -> finished -> offered
  */
 export class Collector extends RangeTask implements Timed {
   readonly hashes: number[] = [];
@@ -86,7 +103,8 @@ export class Collector extends RangeTask implements Timed {
     env.after(timeout, this, this.token);
   }
 
-  fire(token: number): boolean {
+  fire(token: number, stage: number): boolean {
+    if (stage === OFFER) return token === this.token && this.node.server.offer(this);
     if (token !== this.token || this.done || this.peer.closed) return false;
     const env = this.node.env;
     const deadline = this.node.server.idleDeadline(this);
@@ -116,6 +134,8 @@ export class Peer implements Timed {
   depth = -1;
   initDone = false;
   signalPending = false;
+  /** the syncer's loop is sending a StreamInfoReq (a depth signal waits for it) */
+  updating = false;
   /** holds a slot of the #1972 mutant's PO-0 semaphore */
   holdsSlot = false;
   // client

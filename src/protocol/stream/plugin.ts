@@ -16,7 +16,9 @@ export function streamProtocol(opts: ProtocolOptions): Protocol<Message, SyncNod
     describe,
     binOf: po16,
     quiescence: 'queue',
+    // a ChunkDelivery's handler puts its chunks before it blocks anywhere: they count as arrived when stored
+    receiveCost: (m, c) => c.handler + (m.type === MsgType.ChunkDelivery ? c.put * m.chunks.length : 0),
     createNode: (s) =>
-      new SyncNode(s.id, s.head, s.chunks, opts, s.env, s.draws, { stored: (node, chunk) => s.facts.stored(node, chunk), removed: (node, chunk) => s.facts.removed(node, chunk) }, s.removals),
+      new SyncNode(s.id, s.head, s.chunks, opts, s.env, s.draws, { stored: (node, chunk) => s.facts.stored(node, chunk), removed: (node, chunk) => s.facts.removed(node, chunk) }, s.removals, s.costs),
   };
 }

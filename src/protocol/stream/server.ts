@@ -1,11 +1,13 @@
 import { BINS } from './localstore.js';
 import { LIVE, MsgType, STATE_BUSY, decodeWants, type GetRange, type StreamInfoReq, type WantedHashes } from './messages.js';
-import { Collector, rangeKey, type Peer } from './peer.js';
+import { Collector, OFFER, rangeKey, type Peer } from './peer.js';
 import type { SyncNode } from './node.js';
+import { CursorReply, Delivery } from './steps.js';
 
 /**
  * The serving side of stream! (PROTOCOL.md §5.2): answers cursor requests, collects batches of hashes for
- * GetRange (history up to `To`, live as a long poll on the bin), and delivers the wanted chunks.
+ * GetRange (history up to `To`, live as a long poll on the bin), and delivers the wanted chunks. Its sends and
+ * the Get of wanted chunks are steps (steps.ts).
  */
 export class Server {
   /** per bin, the collectors parked until a new chunk enters that bin */
@@ -27,7 +29,16 @@ export class Server {
     const node = this.node;
     if (m.bins.length === 0) return node.drop(peer, 'empty StreamInfoReq');
     for (const b of m.bins) if (!(b >= 0 && b < BINS)) return node.drop(peer, `StreamInfoReq: bad stream key ${b}`);
-    node.send(peer, { type: MsgType.StreamInfoRes, bins: m.bins, cursors: m.bins.map((b) => node.store.cursor(b)) });
+    const c = node.costs;
+    node.env.work(c.storeLookup * m.bins.length + c.send, new CursorReply(this, peer, m.bins), 0);
+  }
+
+  /** The cursors, read as the reply is sent. */
+  cursorStep(r: CursorReply): boolean {
+    const node = this.node;
+    if (r.peer.closed) return false;
+    node.send(r.peer, { type: MsgType.StreamInfoRes, bins: r.bins, cursors: r.bins.map((b) => node.store.cursor(b)) });
+    return true;
   }
 
   onGetRange(peer: Peer, m: GetRange): void {
@@ -150,19 +161,26 @@ export class Server {
     return false;
   }
 
-  /** The batch is complete (full, range closed, or idle timeout): offer it. */
+  /** The batch is complete (full, range closed, or idle timeout): it collects no more; the offer is a step. */
   finish(col: Collector): void {
-    const node = this.node;
-    const peer = col.peer;
     if (col.live) this.read(col); // a lazy collector takes what it has not read yet
     col.done = true;
     col.token++;
     this.unpark(col);
+    const c = this.node.costs;
+    this.node.env.work(c.storeLookup * col.hashes.length + c.send, col, col.token, OFFER);
+  }
+
+  /** The batch is offered (the pull-index reads of its hashes and the send have run). */
+  offer(col: Collector): boolean {
+    const node = this.node;
+    const peer = col.peer;
+    if (peer.closed) return false;
     const key = rangeKey(col.bin, col.live);
     if (col.hashes.length === 0) {
       node.send(peer, { type: MsgType.OfferedHashes, ruid: col.ruid, lastIndex: col.live ? col.from : col.to, hashes: [] });
       if (!node.latent('L1')) peer.setServing(key, false);
-      return;
+      return true;
     }
     if (node.opts.roundtrip) {
       peer.addOffer(col);
@@ -172,6 +190,7 @@ export class Server {
       node.send(peer, { type: MsgType.BatchDone, ruid: col.ruid, lastIndex: col.last });
     }
     peer.setServing(key, false);
+    return true;
   }
 
   onWantedHashes(peer: Peer, m: WantedHashes): void {
@@ -183,8 +202,22 @@ export class Server {
     const idx = decodeWants(m.bits, offer.hashes.length);
     if (!idx) return node.drop(peer, 'WantedHashes: bit vector too short');
     const wanted = idx.map((i) => offer.hashes[i]!);
-    if (!node.fetch(wanted)) return node.drop(peer, 'get provider: chunk not found');
-    this.deliver(peer, m.ruid, wanted);
+    node.env.work(node.costs.get * wanted.length, new Delivery(this, peer, m.ruid, wanted), 0, 0);
+  }
+
+  /** Stage 0: the Get of the wanted chunks (any missing: drop, L7); stage k: frame k - 1 is sent. */
+  deliveryStep(d: Delivery, stage: number): boolean {
+    const node = this.node;
+    const peer = d.peer;
+    if (peer.closed) return false;
+    const frame = node.opts.frameSize;
+    if (stage === 0 && !node.fetch(d.chunks)) {
+      node.drop(peer, 'get provider: chunk not found');
+      return true;
+    }
+    if (stage > 0) node.send(peer, { type: MsgType.ChunkDelivery, ruid: d.ruid, chunks: d.chunks.slice((stage - 1) * frame, stage * frame) });
+    if (stage * frame < d.chunks.length) node.env.work(node.costs.send, d, 0, stage + 1);
+    return true;
   }
 
   private deliver(peer: Peer, ruid: number, chunks: readonly number[]): void {

@@ -2,10 +2,14 @@ import { MsgType } from './messages.js';
 import type { Peer } from './peer.js';
 import { subscriptionsDiff } from './subscriptions.js';
 import type { SyncNode } from './node.js';
+import { Subscribe } from './steps.js';
 
 /**
  * The pull syncer (PROTOCOL.md §4.3): per peer, after the init backoff, subscribe to the bins syncBins allows;
- * then on every depth change re-diff and subscribe to the new bins / forget the cursors of the quit ones.
+ * then on every depth change re-diff and subscribe to the new bins / forget the cursors of the quit ones. The
+ * StreamInfoReq is a step (steps.ts): InitPeer subscribes to depth signals only after it has been sent, so a depth
+ * change while it waits for a core is missed (L3, PROTOCOL.md §10.3); a signal that comes while the loop sends
+ * waits for it, as Go's buffered channel does.
  */
 export class Syncer {
   /** PO-0 peers holding one of the 3 slots of bug #1972 */
@@ -23,11 +27,8 @@ export class Syncer {
     }
     const depth = node.kad.depth;
     const [sub] = subscriptionsDiff(peer.po, -1, depth, node.opts.syncWithinDepthOnly);
-    this.update(peer, sub, []);
     peer.depth = depth;
-    // L3: Go subscribes to depth signals only after sending; with the mutant the window lasts until the
-    // first StreamInfoRes, and a change inside it is missed.
-    if (!node.mutant('L3')) peer.initDone = true;
+    this.update(peer, sub, [], true);
   }
 
   /** The first StreamInfoRes of a peer closes the L3 window. */
@@ -41,7 +42,7 @@ export class Syncer {
     for (const peer of node.peers.values()) {
       if (!peer.initDone || peer.signalPending) continue;
       peer.signalPending = true;
-      node.env.after(0, peer, peer.timerToken(true));
+      if (!peer.updating) node.env.after(0, peer, peer.timerToken(true));
     }
   }
 
@@ -50,21 +51,40 @@ export class Syncer {
     peer.signalPending = false;
     const nd = node.kad.depth;
     const [sub, quit] = subscriptionsDiff(peer.po, peer.depth, nd, node.opts.syncWithinDepthOnly);
-    this.update(peer, node.mutant('resubscribeFirstBin') ? sub.slice(0, 1) : sub, quit);
     peer.depth = nd;
+    this.update(peer, node.mutant('resubscribeFirstBin') ? sub.slice(0, 1) : sub, quit, false);
   }
 
   peerGone(peer: Peer): void {
     if (peer.holdsSlot) this.po0Slots--;
   }
 
-  /** updateSyncSubscriptions: make sure intervals exist, ask for cursors of new bins, forget quit ones. */
-  private update(peer: Peer, sub: number[], quit: number[]): void {
+  /** updateSyncSubscriptions: make sure intervals exist, ask for cursors of new bins (a step), forget quit ones. */
+  private update(peer: Peer, sub: number[], quit: number[], init: boolean): void {
     const node = this.node;
-    if (sub.length > 0) {
-      for (const b of sub) if (b >= 0) node.intervals(peer.id, b);
-      node.send(peer, { type: MsgType.StreamInfoReq, bins: sub.map((b) => b & 255) }); // uint8(-1) = 255: L5
-    }
+    if (sub.length === 0) return this.updated(peer, quit, init);
+    for (const b of sub) if (b >= 0) node.intervals(peer.id, b);
+    peer.updating = true;
+    const c = node.costs;
+    node.env.work(c.storeLookup * sub.length + c.send, new Subscribe(this, peer, sub, quit, init), 0);
+  }
+
+  subscribeStep(s: Subscribe): boolean {
+    const peer = s.peer;
+    peer.updating = false;
+    if (peer.closed) return false;
+    this.node.send(peer, { type: MsgType.StreamInfoReq, bins: s.sub.map((b) => b & 255) }); // uint8(-1) = 255: L5
+    this.updated(peer, s.quit, s.init);
+    return true;
+  }
+
+  /**
+   * The update is done: quit bins lose their cursors; InitPeer's loop now listens to depth signals. L3: Go
+   * subscribes to them only after sending; with the mutant the window lasts until the first StreamInfoRes.
+   */
+  private updated(peer: Peer, quit: readonly number[], init: boolean): void {
     for (const b of quit) if (b >= 0) peer.setCursor(b, -1);
+    if (init && !this.node.mutant('L3')) peer.initDone = true;
+    if (peer.signalPending) this.node.env.after(0, peer, peer.timerToken(true));
   }
 }
