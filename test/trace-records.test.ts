@@ -91,4 +91,19 @@ test('a trace keeps at most its limit of records and counts the rest', () => {
   assert.equal(small.header('two', 1, 'f', 'c').dropped, records.length - 10);
 });
 
+test('under the goroutine runtime, where handlers start out of order, every message that arrived has its arrival', () => {
+  const goroutines = parseScenario(
+    { pullsim: 1, name: 'three', topology: { generate: { nodes: 3, shape: 'mesh' } }, links: { latency: '0ms', bandwidth: 'unlimited' }, runtime: { handlers: 'goroutines', cores: 2 }, events: [{ at: '0s', upload: { node: 0, chunks: 200 } }, { at: '0s', upload: { node: 1, chunks: 200 } }], expect: { maxDuplicates: 100000 } },
+    'three.json',
+    'three',
+  );
+  const o = runScenario(goroutines, shapedTopology('mesh', 3, 1), { seed: 4, details: false, trace: { limit: 1_000_000 } });
+  const recs = o.trace!.records;
+  const sent = recs.filter((r): r is MsgRecord => r.ev === 'msg');
+  const arrived = new Set(recs.filter((r) => r.ev === 'recv').map((r) => (r as { id: number }).id));
+  assert.ok(sent.length > 100, `${sent.length} messages`);
+  assert.is(o.world.links().length, 3, 'no connection went down: every message arrived');
+  assert.equal(sent.filter((m) => !arrived.has(m.id)).map((m) => m.id), []);
+});
+
 test.run();

@@ -136,8 +136,10 @@ export class TraceLog implements WorldObserver {
   received(from: number, to: number, msg: WireMessage, t: Micros): void {
     if (this.filter && !this.filter.nodes.has(from) && !this.filter.nodes.has(to)) return;
     const q = this.inFlight.get(from * this.world.nodes.length + to);
-    if (!q || q.length === 0 || q[0]!.msg !== msg) return; // a message the trace left out
-    const { id } = q.shift()!;
+    // the link is FIFO, but under the goroutine runtime handlers start out of order: find the message itself
+    const i = q ? q.findIndex((e) => e.msg === msg) : -1;
+    if (i < 0) return; // a message the trace left out
+    const { id } = q!.splice(i, 1)[0]!;
     this.add({ t, ev: 'recv', id, from, to });
   }
 
