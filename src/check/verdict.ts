@@ -4,7 +4,7 @@ import { po256, WORDS } from '../topology/address.js';
 import { depthFromBins, depthFromPOs } from '../topology/depth.js';
 import type { CheckWorld } from './view.js';
 import type { Duplicate, Recorder } from './checker.js';
-import type { Breaches } from './properties.js';
+import type { Breaches, ProtocolChecks } from './properties.js';
 
 /** The neutral checkers' kinds, and the protocol's own breach kinds (stream!: exclusion, range, offer; Bee: radius, ...). */
 export type ViolationKind = 'missing' | 'duplicate' | 'liveness' | 'drop' | 'vacuous' | (string & Record<never, never>);
@@ -90,11 +90,12 @@ export function observedDepths(world: CheckWorld, neighbourhoodSize: number): nu
 
 /**
  * The verdict over a finished run: replication (every up node n with PO(n,c) >= threshold(n) holds c, the threshold
- * by its protocol's rule), exactly-once (no delivery to a node that already held the chunk, beyond the bound),
+ * by its protocol's rule, unless a removal or the protocol's rules excuse the pair), exactly-once (no delivery to a node that already held the chunk, beyond the bound),
  * liveness (quiescent before maxTime, converged within the bound), and every breach the checkers saw (drops beyond
  * their bound, and each of the protocol's own properties).
  */
-export function judge(world: CheckWorld, rec: Recorder, breaches: Breaches, thresholds: number[], o: VerdictOptions): Verdict {
+export function judge(world: CheckWorld, rec: Recorder, breaches: Breaches, protocol: Pick<ProtocolChecks, 'thresholds' | 'excused'>, o: VerdictOptions): Verdict {
+  const thresholds = protocol.thresholds(world);
   const limit = o.listLimit ?? 200;
   const n = world.nodes.length;
   const depths = observedDepths(world, o.neighbourhoodSize);
@@ -124,7 +125,7 @@ export function judge(world: CheckWorld, rec: Recorder, breaches: Breaches, thre
     let held = 0;
     const gone = removedAt !== undefined && holderCount === 0;
     for (const node of candidates.of(chunk)) {
-      if (!world.up[node] || removedAt?.has(node) || gone) continue;
+      if (!world.up[node] || removedAt?.has(node) || gone || protocol.excused?.(node, chunk)) continue;
       aor++;
       pNode.push(node);
       pChunk.push(chunk);

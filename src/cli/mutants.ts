@@ -87,7 +87,7 @@ function runCase(c: MutantCase, scenario: ReturnType<typeof loadScenario>['scena
     if (property === null) {
       // duplicates are listed even within the scenario's bound; they count only beyond it
       const kinds: string[] = [...new Set(o.verdict.violations.map((v) => v.kind))].filter((k) => k !== 'duplicate');
-      if (o.verdict.duplicates > scenario.expect.maxDuplicates) kinds.push('duplicate');
+      if (o.verdict.duplicates > (scenario.expect.maxDuplicates ?? Infinity)) kinds.push('duplicate');
       property = kinds.sort(byImportance).join('+') || 'verdict';
     }
   }
@@ -106,7 +106,7 @@ function runCase(c: MutantCase, scenario: ReturnType<typeof loadScenario>['scena
   };
 }
 
-const ORDER = ['missing', 'liveness', 'exclusion', 'range', 'offer', 'drop', 'duplicate'];
+const ORDER = ['missing', 'liveness', 'exclusion', 'range', 'offer', 'radius', 'stored-twice', 'out-of-radius', 'drop', 'duplicate'];
 function byImportance(a: string, b: string): number {
   return ORDER.indexOf(a) - ORDER.indexOf(b);
 }

@@ -2,7 +2,7 @@ import { formatMicros } from '../core/units.js';
 import { CAUSES, type Cause, type Copy } from '../check/stream/dup-causes.js';
 import { esc, section, table, TABLE_ROWS, type Column } from './html-kit.js';
 import type { ResultJson } from './result.js';
-import { int } from './spec-kit.js';
+import { allowedDuplicates, int } from './spec-kit.js';
 import { listedViolations, nodeTrouble, type NodeTrouble } from './trouble.js';
 
 // The report's tables that say why: nodes ordered by trouble, and duplicates grouped by cause and sender pair.
@@ -79,7 +79,7 @@ export function duplicateCauses(r: ResultJson): string {
     { head: 'duplicate', cell: (e) => esc(copy(e.second)) },
   ], true, (e) => `duplicate-${e.i}`);
   const notes = [
-    `${int(total)} duplicate deliveries (allowed: ${int(r.expect.maxDuplicates)}); ${int(explained)} explained from the offers, wants and deliveries on the wire.`,
+    `${int(total)} duplicate deliveries (allowed: ${allowedDuplicates(r)}); ${int(explained)} explained from the offers, wants and deliveries on the wire.`,
     d.unsolicited > 0 ? `${int(d.unsolicited)} chunks arrived with no want for them from that sender outstanding.` : '',
     d.untracked > 0 ? `${int(d.untracked)} wants were not tracked (too many outstanding at once).` : '',
   ].filter(Boolean);

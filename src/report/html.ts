@@ -3,6 +3,7 @@ import type { SweepJson } from './sweep.js';
 import { renderCharts } from './render.js';
 import type { ResultJson } from './result.js';
 import { compareRunCharts, compareSweepCharts, int, runCharts, sweepCharts, type Chart } from './specs.js';
+import { allowedDuplicates, duplicatesTolerated } from './spec-kit.js';
 import { duplicateCauses, nodeTable } from './html-diagnosis.js';
 import { badge, esc, facts, figure, page, section, table } from './html-kit.js';
 import { listedViolations } from './trouble.js';
@@ -13,11 +14,11 @@ const where = (v: Violation) => [v.node ? `node ${v.nodeIndex} (${v.node.slice(0
 
 /** The violations table; each row's anchor is `violation-<its index in result.json's violations>`. */
 function violations(r: ResultJson): string {
-  const dupTolerated = r.metrics.duplicates <= r.expect.maxDuplicates;
+  const dupTolerated = duplicatesTolerated(r);
   const shown = listedViolations(r).map((i) => ({ ...r.violations[i]!, i }));
   const kinds = [...new Set(r.violations.map((v) => v.kind))];
   const counts = kinds.map((k) => `${k}: ${int(r.truncated[k] ?? r.violations.filter((v) => v.kind === k).length)}`).join(', ');
-  const intro = r.violations.length === 0 ? '<p>No violations: every AoR pair held, the run went quiescent, no duplicate delivery.</p>' : `<p class="note">${esc(counts)}${dupTolerated && r.metrics.duplicates > 0 ? ` — ${int(r.metrics.duplicates)} duplicates are within the allowed ${int(r.expect.maxDuplicates)} (see Duplicates above), so they are not listed here.` : ''}</p>`;
+  const intro = r.violations.length === 0 ? '<p>No violations: every AoR pair held, the run went quiescent, no duplicate delivery.</p>' : `<p class="note">${esc(counts)}${dupTolerated && r.metrics.duplicates > 0 ? ` — ${int(r.metrics.duplicates)} duplicates are within the allowed ${allowedDuplicates(r)} (see Duplicates above), so they are not listed here.` : ''}</p>`;
   const rows = shown.length === 0 ? '' : table<Violation & { i: number }>(shown, [
     { head: 'what', cell: (v) => esc(v.kind) },
     { head: 'where', cell: (v) => (v.nodeIndex !== undefined && r.diagnosis ? `<a href="#node-${v.nodeIndex}">${esc(where(v))}</a>` : esc(where(v))) },
@@ -43,7 +44,7 @@ function runHeader(r: ResultJson): string {
   const protocol = (r.config.protocol ?? {}) as Record<string, unknown>;
   const missing = m.aorPairs - m.aorHeld;
   const drops = Object.values(m.drops).reduce((a, b) => a + b, 0);
-  const expectation = `expected ${r.expect.verdict}, at most ${int(r.expect.maxDuplicates)} duplicates: ${r.expectationMet ? 'met' : 'NOT met'}`;
+  const expectation = `expected ${r.expect.verdict}, at most ${allowedDuplicates(r)} duplicates: ${r.expectationMet ? 'met' : 'NOT met'}`;
   const glance = `${int(m.aorHeld)} of ${int(m.aorPairs)} (chunk, AoR node) pairs held${missing ? ` — <b>${int(missing)} missing</b>` : ''}; ${missing ? 'last pair stored' : 'converged'} at ${esc(formatMicros(m.convergenceMicros))} of virtual time; ${int(m.duplicates)} duplicate deliveries; ${int(m.messagesTotal)} messages.`;
   return `<header>
 <h1>${esc(r.scenario)} ${badge(r.verdict === 'pass', r.verdict.toUpperCase())} <span class="muted">${esc(expectation)}</span></h1>

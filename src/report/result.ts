@@ -1,7 +1,6 @@
 import { hashString } from '../core/fingerprint.js';
 import { upperBound } from '../core/sorted.js';
 import type { Micros } from '../core/units.js';
-import { MSG_NAMES } from '../protocol/stream/messages.js';
 import type { RunOutcome } from '../scenario/runner.js';
 import type { Scenario } from '../scenario/schema.js';
 import type { Topology } from '../topology/topology.js';
@@ -25,7 +24,8 @@ export interface ResultJson {
   violations: { kind: string; chunk?: string; node?: string; nodeIndex?: number; at: Micros; detail: string }[];
   truncated: Record<string, number>;
   metrics: Metrics;
-  nodes: { index: number; id: string; depth: number; up: boolean; stored: number }[];
+  /** `radius`: Bee runs only, the storage radius each node announced last (as the checker observed it) */
+  nodes: { index: number; id: string; depth: number; up: boolean; stored: number; radius?: number }[];
   links: [string, string][];
   /** `holders`: indexes into `nodes` (a 10k-node run has tens of millions of holders: ids would be 66 bytes each) */
   chunks: { addr: string; origin: string; holders: number[]; deliveries: number; aor: number; aorHeld: number; goOracle?: { expected: number; reached: number } }[];
@@ -107,8 +107,9 @@ export function buildResult(o: RunOutcome, file: string, hash: string, mutant?: 
     ...(c.goOracle ? { goOracle: c.goOracle } : {}),
   }));
   const messages: Record<string, number> = {};
-  for (const name of MSG_NAMES) if (o.traffic.messages[name]) messages[name] = o.traffic.messages[name]!;
+  for (const name of o.traffic.names) if (o.traffic.messages[name]) messages[name] = o.traffic.messages[name]!;
   const diag = buildDiagnosis(o, hexChunk);
+  const bee = o.scenario.protocol.kind === 'bee';
   return {
     pullsim: 1,
     scenario: o.scenario.name,
@@ -152,7 +153,7 @@ export function buildResult(o: RunOutcome, file: string, hash: string, mutant?: 
       goOracleUnreached: v.chunks.reduce((a, c) => a + (c.goOracle ? c.goOracle.expected - c.goOracle.reached : 0), 0),
       wallMs: Math.round(o.wallMs),
     },
-    nodes: t.ids.map((id, i) => ({ index: i, id, depth: v.depths[i]!, up: w.up[i]!, stored: w.nodes[i]!.storedCount })),
+    nodes: t.ids.map((id, i) => ({ index: i, id, depth: v.depths[i]!, up: w.up[i]!, stored: w.nodes[i]!.storedCount, ...(bee ? { radius: v.thresholds[i]! } : {}) })),
     links: w.links().map(([a, b]): [string, string] => [t.ids[a]!, t.ids[b]!]),
     chunks,
     series: buildSeries(o),

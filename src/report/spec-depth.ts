@@ -54,7 +54,7 @@ export function depthStrip(r: ResultJson, ax: TimeAxis, width: number, nodes: No
     }
   }
   const shown = new Set(nodes.map((n) => n.index));
-  const changes = d.subscriptions.changes.filter((c) => shown.has(c.node));
+  const changes = (d.subscriptions?.changes ?? []).filter((c) => shown.has(c.node));
   const marks = changes.map((c) => ({ lane: lane(c.node), t: inUnit(ax, c.t), kind: c.kind === 'subscribe' ? 'subscribe (StreamInfoReq)' : 'quit (derived)', tip: changeTip(c) }));
   const y = { field: 'lane', type: 'nominal', title: null, sort: names, scale: { domain: names, paddingInner: 0.15 } };
   const kinds = ['subscribe (StreamInfoReq)', 'quit (derived)'];
@@ -70,7 +70,7 @@ export function depthStrip(r: ResultJson, ax: TimeAxis, width: number, nodes: No
     ],
     resolve: { legend: { color: 'independent', shape: 'independent' } },
   });
-  const capped = d.subscriptions.capped + d.depth.capped;
+  const capped = (d.subscriptions?.capped ?? 0) + d.depth.capped;
   const caption = `Depth of the ${nodes.length} most troubled nodes whose depth changed or that went down (from the world's connect and disconnect events, not the nodes' own tables; grey: stopped). ▲ the node asked a peer for cursors again (StreamInfoReq on the wire), ▼ bins its depth change made it quit (derived: the sync rule applied to the observed depth; quits send nothing). Shaded: faults.${capped > 0 ? ` ${int(capped)} changes past the per-node limits are counted, not drawn.` : ''}`;
   return { id: 'depth-strip', title: 'Depth over time, per node', caption, spec, wide: true };
 }
@@ -130,9 +130,9 @@ function logTicks(vs: number[]): number[] {
 
 /** Subscription changes over time: a new connection's first request, later requests (wire), quits (derived). */
 export function subscriptionChart(r: ResultJson, ax: TimeAxis, width: number): Chart | undefined {
-  const d = r.diagnosis;
-  if (!d) return undefined;
-  const { width: w, rows } = rebucket(d.subscriptions.series.width, d.subscriptions.series.rows, 100, ax);
+  const subs = r.diagnosis?.subscriptions;
+  if (!subs) return undefined;
+  const { width: w, rows } = rebucket(subs.series.width, subs.series.rows, 100, ax);
   const meaning: Record<string, [string, string, number]> = {
     initial: ['first request on a connection', '#bab0ac', 1],
     subscribe: ['later request (StreamInfoReq)', PALETTE[0]!, 1],

@@ -1,10 +1,9 @@
 import { scaleLinear } from 'd3-scale';
 import { formatMicros } from '../core/units.js';
-import { MSG_NAMES } from '../protocol/stream/messages.js';
 import type { ResultJson } from './result.js';
 import { depthGroups, depthStrip, stripNodes, subscriptionChart } from './spec-depth.js';
 import { bandWindows, faultBands, faultLanes } from './spec-faults.js';
-import { BAD, CONFIG, HALF, LabelRows, MAX_ROWS, NARROW, PALETTE, TIP, WIDE, colours, curve, depthColour, hoverSlices, inUnit, int, msgColour, percentileRules, rebucket, round, ruleLayers, runEnd, scenarioMarks, share, timeAxis, top, xTime, type Chart, type Obj, type Row, type TimeAxis } from './spec-kit.js';
+import { allowedDuplicates, BAD, CONFIG, MESSAGE_ORDER, HALF, LabelRows, MAX_ROWS, NARROW, PALETTE, TIP, WIDE, colours, curve, depthColour, hoverSlices, inUnit, int, msgColour, percentileRules, rebucket, round, ruleLayers, runEnd, scenarioMarks, share, timeAxis, top, xTime, type Chart, type Obj, type Row, type TimeAxis } from './spec-kit.js';
 import { nodeTrouble } from './trouble.js';
 export { int, MAX_ROWS, PALETTE, runEnd, timeAxis, type Chart } from './spec-kit.js';
 export { compareRunCharts, compareSweepCharts, convergenceBins, sweepCharts } from './spec-sweep.js';
@@ -79,11 +78,11 @@ function byDepth(r: ResultJson, ax: TimeAxis): Chart {
 function traffic(r: ResultJson, ax: TimeAxis, which: 'messages' | 'bytes'): Chart {
   const src = r.series[which];
   const { width, rows } = rebucket(src.width, src.rows, 120, ax);
-  const types = MSG_NAMES.filter((n) => rows.some(([k]) => k === n));
+  const types = MESSAGE_ORDER.filter((n) => rows.some(([k]) => k === n));
   const [scale, unit] = which === 'bytes' ? [1e6, 'MB/s'] : [1, 'messages/s'];
   const values: Row[] = [];
   for (const [type, counts] of rows) {
-    const o = MSG_NAMES.indexOf(type as (typeof MSG_NAMES)[number]);
+    const o = MESSAGE_ORDER.indexOf(type);
     counts.forEach((v, i) => values.push({ t: inUnit(ax, i * width), v: round(v / scale / (width / 1e6)), type, o }));
   }
   const len = Math.max(0, ...rows.map(([, c]) => c.length));
@@ -182,7 +181,7 @@ function duplicates(r: ResultJson, ax: TimeAxis): Chart {
       },
     ],
   });
-  return { id: 'duplicates', title: 'Duplicates over time', caption: `${int(r.metrics.duplicates)} chunk deliveries to a node that already held the chunk (allowed: ${int(r.expect.maxDuplicates)}).`, spec };
+  return { id: 'duplicates', title: 'Duplicates over time', caption: `${int(r.metrics.duplicates)} chunk deliveries to a node that already held the chunk (allowed: ${allowedDuplicates(r)}).`, spec };
 }
 
 /** Counts of integer values as bars; many distinct values are grouped into at most 60 d3-scale bins. */

@@ -86,7 +86,7 @@ export class World<M extends WireMessage = WireMessage, N extends ProtocolNode<M
     this.conns = new Connections(n);
     const facts = {
       stored: (node: number, c: number) => this.emit('stored', node, c),
-      removed: (node: number, c: number) => this.emit('removed', node, c),
+      removed: (node: number, c: number, cause?: string) => this.emit('removed', node, c, cause),
       state: (node: number, name: string, value: number, cause: string) => {
         for (const o of this.observers) o.stateChanged?.(node, name, value, cause, this.now);
       },
@@ -188,11 +188,16 @@ export class World<M extends WireMessage = WireMessage, N extends ProtocolNode<M
   // --- chunks ------------------------------------------------------------------------------------------
 
   /**
-   * Makes `count` new chunks with uniformly random addresses; returns their ids. Chunk i's address is keyed by
-   * (`batch`, i): the same batch key gives the same addresses in any run of this seed, whatever else it uploads.
+   * Makes `count` new chunks with uniformly random addresses, stamped with postage batch `batch`; returns their ids.
+   * Chunk i's address is keyed by (`key`, i): the same key gives the same addresses in any run of this seed.
    */
-  newChunks(batch: Key, count: number): number[] {
-    return this.chunkTable.make(batch, count);
+  newChunks(key: Key, count: number, batch = 0): number[] {
+    return this.chunkTable.make(key, count, batch);
+  }
+
+  /** A chunk's postage batch (0 unless its upload named one). */
+  batchOf(chunk: number): number {
+    return this.chunkTable.batchOf(chunk);
   }
 
   /** Chunk addresses by chunk id. */
@@ -380,10 +385,10 @@ export class World<M extends WireMessage = WireMessage, N extends ProtocolNode<M
     this.nodes[to]!.handle(peer, msg);
   }
 
-  private emit(kind: 'stored' | 'removed', node: number, chunk: number): void {
+  private emit(kind: 'stored' | 'removed', node: number, chunk: number, cause?: string): void {
     // a named call, not o[kind]: this runs for every chunk stored, and a keyed lookup by a variable name is slow
     if (kind === 'stored') for (const o of this.observers) o.stored?.(node, chunk, this.now);
-    else for (const o of this.observers) o.removed?.(node, chunk, this.now);
+    else for (const o of this.observers) o.removed?.(node, chunk, this.now, cause);
   }
 
   private key(a: number, b: number): number {
