@@ -113,11 +113,11 @@ function byImportance(a: string, b: string): number {
 
 function mutantsText(m: MutantsJson): string[] {
   const lines = [`${bold('pullsim mutants')}  seeds 1-${m.seeds} per mutant, each against the unmutated protocol on the same seeds`];
-  lines.push(`  ${'mutant'.padEnd(7)} ${'caught'.padEnd(7)} ${'property'.padEnd(22)} ${'first'.padEnd(6)} ${'seeds'.padEnd(6)} scenario`);
+  lines.push(`  ${'mutant'.padEnd(8)} ${'caught'.padEnd(7)} ${'property'.padEnd(22)} ${'first'.padEnd(6)} ${'seeds'.padEnd(6)} scenario`);
   for (const r of m.mutants) {
     const verdict = r.caught ? (r.expectCaught ? ok('yes') : bad('yes!')) : r.expectCaught ? bad('NO') : dim('no');
     const pad = (s: string, n: number) => s + ' '.repeat(Math.max(0, n - s.replace(/\x1b\[[0-9;]*m/g, '').length));
-    lines.push(`  ${r.name.padEnd(7)} ${pad(verdict, 7)} ${(r.property ?? '-').padEnd(22)} ${String(r.firstSeed ?? '-').padEnd(6)} ${`${r.failingSeeds.length}/${r.seeds}`.padEnd(6)} ${r.scenario}  ${dim(r.what)}`);
+    lines.push(`  ${r.name.padEnd(8)} ${pad(verdict, 7)} ${(r.property ?? '-').padEnd(22)} ${String(r.firstSeed ?? '-').padEnd(6)} ${`${r.failingSeeds.length}/${r.seeds}`.padEnd(6)} ${r.scenario}  ${dim(r.what)}`);
   }
   for (const r of m.mutants) if (r.reproduce) lines.push(`  ${dim(`${r.name}:`)} ${r.reproduce}`);
   for (const r of m.mutants) if (!r.expectCaught && !r.caught) lines.push(`  ${r.name}: not caught, as expected (an equivalent mutant: see README)`);

@@ -52,7 +52,7 @@ function runHeader(r: ResultJson): string {
 <p class="glance">${glance}</p>
 ${(r.warnings ?? []).map((w) => `<p class="warning">warning: ${esc(w)}</p>`).join('\n')}
 ${facts([
-    ['seed', String(r.seed)], ['config', r.configHash], ['fingerprint', r.fingerprint], ['protocol', String(protocol.version ?? '?')],
+    ['seed', String(r.seed)], ['config', r.configHash], ['fingerprint', r.fingerprint], ['protocol', String(protocol.kind === 'bee' ? 'bee' : (protocol.version ?? '?'))],
     ['nodes', int(m.nodes)], ['chunks', int(m.chunks)], ['converged', formatMicros(m.convergenceMicros)], ['quiet from', formatMicros(m.quietMicros ?? m.endMicros)],
     ['events', int(m.events)], ['messages', int(m.messagesTotal)], ['bytes', int(m.bytes)], ['deliveries', int(m.deliveries)],
     ['duplicates', int(m.duplicates)], ['beyond AoR', int(m.redundancy)], ['drops', int(drops)], ['wall', `${int(m.wallMs)} ms`],
@@ -73,7 +73,7 @@ export async function runReportHtml(r: ResultJson): Promise<string> {
   };
   const body = r.diagnosis
     ? [
-        fig('faults'), fig('convergence'), fig('depth-strip'), fig('depth-groups'), fig('subscriptions'), nodeTable(r), fig('duplicates'), fig('by-depth'), duplicateCauses(r),
+        fig('faults'), fig('convergence'), fig('radius-strip'), fig('radius-groups'), fig('reserve'), fig('removals'), fig('depth-strip'), fig('depth-groups'), fig('subscriptions'), nodeTable(r), fig('duplicates'), fig('by-depth'), duplicateCauses(r),
         fig('completion'), fig('latency'), fig('messages'), fig('bytes'), fig('depths'), fig('degree'), violations(r),
       ]
     : [fig('convergence'), OLD_RESULT, fig('by-depth'), fig('completion'), fig('messages'), fig('bytes'), fig('latency'), fig('duplicates'), firstDuplicates(r), fig('depths'), fig('degree'), violations(r)];

@@ -58,12 +58,14 @@ export interface Metrics {
   disconnects: number;
   goOracleUnreached: number;
   wallMs: number;
+  /** the protocol's own measures (Bee: outOfRadius, evicted, radiusUp, radiusDown); absent when it has none */
+  protocol?: Record<string, number>;
 }
 
 export interface Series {
   /** share of (chunk, AoR node) pairs held, and holders beyond the AoR per AoR pair, over virtual time */
   convergence: { t: Micros[]; aor: number[]; beyond: number[] };
-  /** share of AoR pairs held over time, per depth of the holding node */
+  /** share of AoR pairs held over time, per responsibility threshold of the holding node (stream!: its depth; Bee: its radius) */
   byDepth: Record<string, { t: Micros[]; held: number[]; pairs: number }>;
   messages: { width: Micros; rows: Record<string, number[]> };
   bytes: { width: Micros; rows: Record<string, number[]> };
@@ -152,6 +154,7 @@ export function buildResult(o: RunOutcome, file: string, hash: string, mutant?: 
       disconnects: o.traffic.disconnects,
       goOracleUnreached: v.chunks.reduce((a, c) => a + (c.goOracle ? c.goOracle.expected - c.goOracle.reached : 0), 0),
       wallMs: Math.round(o.wallMs),
+      ...(Object.keys(o.checks.metrics).length > 0 ? { protocol: o.checks.metrics } : {}),
     },
     nodes: t.ids.map((id, i) => ({ index: i, id, depth: v.depths[i]!, up: w.up[i]!, stored: w.nodes[i]!.storedCount, ...(bee ? { radius: v.thresholds[i]! } : {}) })),
     links: w.links().map(([a, b]): [string, string] => [t.ids[a]!, t.ids[b]!]),
@@ -179,7 +182,7 @@ function buildSeries(o: RunOutcome): Series {
   for (let i = 0; i < pairs.node.length; i++) {
     const node = pairs.node[i]!;
     const at = pairs.storedAt[i]!;
-    const d = v.depths[node]!;
+    const d = v.thresholds[node]!;
     let g = byDepthTimes.get(d);
     if (!g) byDepthTimes.set(d, (g = { times: [], pairs: 0 }));
     g.pairs++;
@@ -205,7 +208,7 @@ function buildSeries(o: RunOutcome): Series {
     bytes: o.traffic.byteSeries.toJSON(),
     duplicates: o.checks.duplicateSeries,
     latency: latencySummary(latencies),
-    nodeCompletion: [...completion].sort((a, b) => a[0] - b[0]).map(([index, c]) => ({ index, depth: v.depths[index]!, completedAt: c.missing ? null : c.at, pairs: c.pairs })),
+    nodeCompletion: [...completion].sort((a, b) => a[0] - b[0]).map(([index, c]) => ({ index, depth: v.thresholds[index]!, completedAt: c.missing ? null : c.at, pairs: c.pairs })),
     marks: o.traffic.marks,
     degree,
   };

@@ -39,6 +39,9 @@ export const HALF = 430;
 /** The smallest text on any chart, px. */
 export const FONT = 11;
 
+/** What a node's responsibility threshold is called in a run: stream!'s depth, Bee's storage radius. */
+export const thresholdName = (r: ResultJson): 'depth' | 'radius' => ((r.config.protocol as { kind?: string } | undefined)?.kind === 'bee' ? 'radius' : 'depth');
+
 /** The duplicates a run's expectation allows, as the page says it. */
 export const allowedDuplicates = (r: ResultJson): string => (r.expect.maxDuplicates === null ? 'any number' : int(r.expect.maxDuplicates));
 

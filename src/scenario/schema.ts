@@ -31,8 +31,8 @@ export type Action =
   | { churn: { rate: number; downtime: [Micros, Micros]; until: Micros } }
   /** Bee: the node's reserve and statestore are cleared (`db nuke`): an up node stops, is wiped and starts again */
   | { wipe: { node: NodeRef } }
-  /** Bee: the chunks' data is lost at the node while its reserve still lists them (issue 4337's state) */
-  | { loseData: { node: NodeRef; chunks: [number, number][] } }
+  /** Bee: the chunks' data is lost at the node (every node when left out) while its reserve still lists them (issue 4337's state) */
+  | { loseData: { node?: NodeRef; chunks: [number, number][] } }
   /** Bee: the node (every node when left out) sees the postage batch expire */
   | { expireBatch: { batch: number; node?: NodeRef } };
 
@@ -227,7 +227,7 @@ const VERBS = {
   heal: object({}, 'an empty object {}'),
   churn: object({ rate: required(rate, 'stops per time'), downtime: required(downtime, 'how long each stopped node stays down'), until: required(duration, 'when churn ends') }, 'an object {rate, downtime, until}', undefined, { rate: '1/s', downtime: '1s', until: '10s' }),
   wipe: oneNode,
-  loseData: object({ node: required(nodeRef(), 'the node'), chunks: required(list(range, 'an array of [from, to) index ranges into the uploaded chunks'), 'upload index ranges') }, 'an object {node, chunks}'),
+  loseData: object({ node: optional(nodeRef(), 'the node (every node when left out)'), chunks: required(list(range, 'an array of [from, to) index ranges into the uploaded chunks'), 'upload index ranges') }, 'an object {node, chunks}'),
   expireBatch: object({ batch: required(int(0, 2 ** 31 - 1), 'the postage batch'), node: optional(nodeRef(), 'the node that sees it expire (all nodes when left out)') }, 'an object {batch, node}'),
 };
 

@@ -127,8 +127,8 @@ export class Timeline {
 
   /**
    * Faults of a protocol's nodes (Bee's; the schema refuses them for stream!): a wipe (an up node stops, is wiped
-   * and starts again at once; a stopped one is wiped and stays down), data lost while the store lists it, a batch
-   * expiry seen by one node or by all (down ones too: their reserve persists).
+   * and starts again at once; a stopped one is wiped and stays down), data lost while the store lists it and a
+   * batch expiry, at one node or at all (down ones too: their reserve persists).
    */
   private nodeFault(a: Extract<Action, { wipe: unknown } | { loseData: unknown } | { expireBatch: unknown }>, k: Key): void {
     const w = this.world;
@@ -140,12 +140,15 @@ export class Timeline {
       of(n).wipe!();
       if (up) w.restart(n);
     } else if ('loseData' in a) {
-      const n = this.node(a.loseData.node, k, 0);
-      for (const [from, to] of a.loseData.chunks) for (let i = from; i < to && i < this.uploaded.length; i++) of(n).loseData!(this.uploaded[i]!);
-    } else {
-      const which = a.expireBatch.node === undefined ? w.nodes.map((_, i) => i) : [this.node(a.expireBatch.node, k, 0)];
-      for (const n of which) of(n).expireBatch!(a.expireBatch.batch);
-    }
+      for (const n of this.nodesOf(a.loseData.node, k)) {
+        for (const [from, to] of a.loseData.chunks) for (let i = from; i < to && i < this.uploaded.length; i++) of(n).loseData!(this.uploaded[i]!);
+      }
+    } else for (const n of this.nodesOf(a.expireBatch.node, k)) of(n).expireBatch!(a.expireBatch.batch);
+  }
+
+  /** The node a reference names, or every node when there is none. */
+  private nodesOf(ref: NodeRef | undefined, k: Key): number[] {
+    return ref === undefined ? this.world.nodes.map((_, i) => i) : [this.node(ref, k, 0)];
   }
 
   private stop(n: number, why = 'stopped'): void {

@@ -25,48 +25,46 @@ interface Exchange {
  * the check is sound (it never blames a decrease wrongly), not complete.
  */
 export class HistoricalSync {
-  /** per node, the last Ack's cursors of each peer */
-  private readonly cursors = new Map<number, readonly number[]>();
-  /** per (node, stream): when it was opened, and its exchange once the Get is seen */
-  private readonly opened = new Map<number, Micros>();
-  private readonly exchanges = new Map<number, Exchange>();
-  /** per (node, peer, bin): the last historical exchange that completed with chunks, not yet known to be added */
-  private readonly done = new Map<number, number>();
+  // per node (small integer keys within a node, so the maps stay fast at 10k nodes):
+  /** by peer, the cursors of the peer's last Ack */
+  private readonly cursors: Map<number, readonly number[]>[];
+  /** by stream: when it was opened, and its exchange once the Get is seen */
+  private readonly opened: Map<number, Micros>[];
+  private readonly exchanges: Map<number, Exchange>[];
+  /** by peer * 32 + bin: a historical round that completed with chunks, not yet known to be added */
+  private readonly done: Set<number>[];
   /** per node, the times of known historical adds, ascending by when they became known (pruned by age) */
   private readonly adds: Micros[][];
 
   constructor(
-    private readonly n: number,
+    n: number,
     /** the node refuses this chunk (its batch expired there) */
     private readonly refused: (node: number, chunk: number) => boolean,
   ) {
     this.adds = Array.from({ length: n }, () => []);
+    this.cursors = Array.from({ length: n }, () => new Map());
+    this.opened = Array.from({ length: n }, () => new Map());
+    this.exchanges = Array.from({ length: n }, () => new Map());
+    this.done = Array.from({ length: n }, () => new Set());
   }
 
   sent(from: number, to: number, m: BeeMessage, t: Micros): void {
     switch (m.type) {
       case BeeMsg.Ack:
-        this.cursors.set(to * this.n + from, m.cursors);
+        this.cursors[to]!.set(from, m.cursors);
         return;
       case BeeMsg.Open:
-        if (m.kind === StreamKind.Pullsync) this.opened.set(this.key(from, m.stream), t);
+        if (m.kind === StreamKind.Pullsync) this.opened[from]!.set(m.stream, t);
         return;
       case BeeMsg.Get: {
-        const cursor = this.cursors.get(from * this.n + to)?.[m.bin] ?? -1;
+        const cursor = this.cursors[from]!.get(to)?.[m.bin] ?? -1;
         const historical = m.start <= cursor;
-        const key = this.key(from, m.stream);
-        this.exchanges.set(key, { peer: to, bin: m.bin, historical, wanted: -1, got: 0 });
-        if (!historical) return;
-        const worker = (from * this.n + to) * 32 + m.bin;
-        const count = this.done.get(worker);
-        if (count !== undefined) {
-          this.done.delete(worker);
-          this.addAt(from, this.opened.get(key) ?? t);
-        }
+        this.exchanges[from]!.set(m.stream, { peer: to, bin: m.bin, historical, wanted: -1, got: 0 });
+        if (historical && this.done[from]!.delete(to * 32 + m.bin)) this.addAt(from, this.opened[from]!.get(m.stream) ?? t);
         return;
       }
       case BeeMsg.Want: {
-        const x = this.exchanges.get(this.key(from, m.stream));
+        const x = this.exchanges[from]!.get(m.stream);
         if (!x) return;
         let wanted = 0;
         for (const byte of m.bits) for (let b = byte; b !== 0; b &= b - 1) wanted++;
@@ -83,7 +81,7 @@ export class HistoricalSync {
 
   /** A chunk of a Delivery reached `node` on its stream `stream`. */
   arrived(node: number, chunk: number, stream: number): void {
-    const x = this.exchanges.get(this.key(node, stream));
+    const x = this.exchanges[node]!.get(stream);
     if (!x || x.wanted < 0) return;
     if (!this.refused(node, chunk)) x.got++;
     this.complete(node, stream, x);
@@ -97,22 +95,17 @@ export class HistoricalSync {
   private complete(node: number, stream: number, x: Exchange): void {
     if (x.got < x.wanted) return;
     this.forget(node, stream);
-    if (x.historical && x.got > 0) this.done.set((node * this.n + x.peer) * 32 + x.bin, x.got);
+    if (x.historical && x.got > 0) this.done[node]!.add(x.peer * 32 + x.bin);
   }
 
   private forget(node: number, stream: number): void {
-    const key = this.key(node, stream);
-    this.exchanges.delete(key);
-    this.opened.delete(key);
+    this.exchanges[node]!.delete(stream);
+    this.opened[node]!.delete(stream);
   }
 
   private addAt(node: number, t: Micros): void {
     const list = this.adds[node]!;
     list.push(t);
     if (list.length > 64) list.splice(0, list.length - 64);
-  }
-
-  private key(node: number, stream: number): number {
-    return stream * this.n + node;
   }
 }
