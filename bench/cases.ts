@@ -89,7 +89,7 @@ function engineCase(name: string, pending: number, events: number): CaseDef {
  * The checker's time is what judging the finished run took (from 2000 nodes in the check thread, which the
  * simulation does not wait for until then: runScenario's default); the holder lists and curves only a result file needs are not collected.
  */
-function runCase(name: string, what: string, topology: () => Topology | string, chunks: number): CaseDef {
+function runCase(name: string, what: string, topology: () => Topology | string, chunks: number, more: Record<string, unknown> = {}): CaseDef {
   return {
     name,
     what,
@@ -109,6 +109,7 @@ function runCase(name: string, what: string, topology: () => Topology | string, 
           events: [{ at: '0s', upload: { node: 'random', chunks } }],
           run: { until: 'quiescent', maxTime: '1h' },
           expect: { verdict: 'pass', maxDuplicates: Number.MAX_SAFE_INTEGER },
+          ...more,
         },
         'bench',
         name,
@@ -163,6 +164,8 @@ export const CASES: CaseDef[] = [
   engineCase('engine_1k', 1_000, 5_000_000),
   engineCase('engine_100k', 100_000, 3_000_000),
   runCase('snapshot_256', 'snapshot_256.json (Swarm stream test), 10k chunks', snapshot(256), 10_000),
+  // Bee's pull sync on the same snapshot: reserves of 260 chunks, network radius 3 (as scenarios/bee-quickstart.json)
+  runCase('bee_snapshot_256', "snapshot_256.json with Bee's pull sync, 2k chunks, capacity 260, radius 3", snapshot(256), 2_000, { protocol: { kind: 'bee', capacity: 260, networkRadius: 3 } }),
   genCase(1_000, 10_000),
   genCase(5_000, 50_000),
   genCase(10_000, 100_000),
