@@ -164,8 +164,8 @@ export const CASES: CaseDef[] = [
   engineCase('engine_1k', 1_000, 5_000_000),
   engineCase('engine_100k', 100_000, 3_000_000),
   runCase('snapshot_256', 'snapshot_256.json (Swarm stream test), 10k chunks', snapshot(256), 10_000),
-  // Bee's pull sync on the same snapshot: reserves of 260 chunks, network radius 3 (as scenarios/bee-quickstart.json)
-  runCase('bee_snapshot_256', "snapshot_256.json with Bee's pull sync, 2k chunks, capacity 260, radius 3", snapshot(256), 2_000, { protocol: { kind: 'bee', capacity: 260, networkRadius: 3 } }),
+  // Bee's pull sync on the same snapshot: 3k chunks in reserves of 280, network radius 3 (scenarios/bee-quickstart.json in one upload)
+  runCase('bee_snapshot_256', "snapshot_256.json with Bee's pull sync, 3k chunks, capacity 280, radius 3", snapshot(256), 3_000, { protocol: { kind: 'bee', capacity: 280, networkRadius: 3 } }),
   genCase(1_000, 10_000),
   genCase(5_000, 50_000),
   genCase(10_000, 100_000),

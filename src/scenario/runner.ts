@@ -145,6 +145,7 @@ function simulateAndJudge(s: Scenario, world: World, timeline: Timeline, checkin
     holders: details,
     minAorPairs: s.expect.minAorPairs,
     thresholdName,
+    ...(s.protocol.kind === 'bee' ? { exchange: 'stream' as const } : {}),
   };
   return checking.finish(world, options, details);
 }
