@@ -89,7 +89,7 @@ function engineCase(name: string, pending: number, events: number): CaseDef {
  * The checker's time is what judging the finished run took (from 2000 nodes in the check thread, which the
  * simulation does not wait for until then: runScenario's default); the holder lists and curves only a result file needs are not collected.
  */
-function runCase(name: string, what: string, topology: () => Topology | string, chunks: number, runtime?: Record<string, unknown>): CaseDef {
+function runCase(name: string, what: string, topology: () => Topology | string, chunks: number, more: Record<string, unknown> = {}): CaseDef {
   return {
     name,
     what,
@@ -106,10 +106,10 @@ function runCase(name: string, what: string, topology: () => Topology | string, 
           description: what,
           topology: { generate: { nodes: topo.ids.length } },
           links: { latency: '20ms', bandwidth: '10MB/s' },
-          ...(runtime ? { runtime } : {}),
           events: [{ at: '0s', upload: { node: 'random', chunks } }],
           run: { until: 'quiescent', maxTime: '1h' },
           expect: { verdict: 'pass', maxDuplicates: Number.MAX_SAFE_INTEGER },
+          ...more,
         },
         'bench',
         name,
@@ -158,7 +158,7 @@ const k = (n: number): string => (n >= 1000 ? `${n / 1000}k` : String(n));
 function genCase(nodes: number, chunks: number, runtime?: Record<string, unknown>): CaseDef {
   const suffix = runtime ? '_goroutines' : '';
   const how = runtime ? `, goroutine handlers on ${String(runtime.cores ?? 2)} simulated cores` : '';
-  return runCase(`gen_${k(nodes)}_${k(chunks)}${suffix}`, `generated ${k(nodes)} nodes (seed ${SEED}, binSize 4), ${k(chunks)} chunks${how}`, generated(nodes), chunks, runtime);
+  return runCase(`gen_${k(nodes)}_${k(chunks)}${suffix}`, `generated ${k(nodes)} nodes (seed ${SEED}, binSize 4), ${k(chunks)} chunks${how}`, generated(nodes), chunks, runtime ? { runtime } : {});
 }
 
 /**
@@ -173,7 +173,9 @@ export const CASES: CaseDef[] = [
   engineCase('engine_1k', 1_000, 5_000_000),
   engineCase('engine_100k', 100_000, 3_000_000),
   runCase('snapshot_256', 'snapshot_256.json (Swarm stream test), 10k chunks', snapshot(256), 10_000),
-  runCase('snapshot_256_goroutines', 'snapshot_256.json, 10k chunks, goroutine handlers on 2 simulated cores', snapshot(256), 10_000, GOROUTINES),
+  runCase('snapshot_256_goroutines', 'snapshot_256.json, 10k chunks, goroutine handlers on 2 simulated cores', snapshot(256), 10_000, { runtime: GOROUTINES }),
+  // Bee's pull sync on the same snapshot: 3k chunks in reserves of 280, network radius 3 (scenarios/bee-quickstart.json in one upload)
+  runCase('bee_snapshot_256', "snapshot_256.json with Bee's pull sync, 3k chunks, capacity 280, radius 3", snapshot(256), 3_000, { protocol: { kind: 'bee', capacity: 280, networkRadius: 3 } }),
   genCase(1_000, 10_000),
   genCase(1_000, 10_000, { ...GOROUTINES, cores: 16 }),
   genCase(5_000, 50_000),

@@ -13,7 +13,8 @@
 import { resolve } from 'node:path';
 import { loadScenario } from '../src/scenario/loader.js';
 import { runScenario, type RunOutcome } from '../src/scenario/runner.js';
-import type { Scenario } from '../src/scenario/schema.js';
+import type { Scenario, StreamProtocolConfig } from '../src/scenario/schema.js';
+import type { Diagnosis } from '../src/check/stream/diagnosis.js';
 import type { Topology } from '../src/topology/topology.js';
 import { MsgType, type Message } from '../src/protocol/stream/messages.js';
 
@@ -37,7 +38,7 @@ function variant(busy: number): Scenario {
   const c = s.runtime.costs;
   s.runtime = { ...s.runtime, handlers: 'goroutines', cores: Number(flag('cores', String(s.runtime.cores))), busyLoops: busy };
   s.runtime.costs = { handler: c.handler * k, send: c.send * k, storeLookup: c.storeLookup * k, get: c.get * k, put: c.put * k };
-  if (args.includes('--fixed')) s.protocol.latentDefects = [];
+  if (args.includes('--fixed')) (s.protocol as StreamProtocolConfig).latentDefects = [];
   return s;
 }
 
@@ -59,7 +60,8 @@ function run(s: Scenario, topology: Topology, seed: number): Row {
     observers: [{ disconnected: (_a, _b, reason, t) => void (reason === 'batch has timed out' && firstTimeout === undefined && (firstTimeout = t)) }],
   });
   const kinds = [...new Set(o.verdict.violations.map((v) => v.kind))].join('+') || '-';
-  const causes = o.diagnosis ? Object.entries(o.diagnosis.duplicates.toJSON((c) => String(c)).causes).filter(([, n]) => n > 0).map(([k, n]) => `${k} ${n}`).join(', ') : '';
+  const dups = (o.diagnosis as Diagnosis | undefined)?.duplicates;
+  const causes = dups ? Object.entries(dups.toJSON((c) => String(c)).causes).filter(([, n]) => n > 0).map(([k, n]) => `${k} ${n}`).join(', ') : '';
   return { seed, pass: o.verdict.pass, kinds, drops: o.traffic.drops, duplicates: o.verdict.duplicates, causes, converged: o.verdict.convergenceMicros / 1e6, firstTimeout };
 }
 
@@ -128,7 +130,7 @@ function explain(s: Scenario, seed: number): void {
   if (!drop) return console.log(`seed ${seed}: no batch timed out`);
   const d = drop;
   // the timed-out want: the exchange between the pair whose WantedHashes was sent 10 s (plus its wake-up) before the drop
-  const candidates = [...wantedAt].filter(([, t]) => t <= d.t - s.protocol.clientBatchTimeout).sort((x, y) => y[1] - x[1]);
+  const candidates = [...wantedAt].filter(([, t]) => t <= d.t - (s.protocol as StreamProtocolConfig).clientBatchTimeout).sort((x, y) => y[1] - x[1]);
   const ruid = candidates.find(([r]) => byRuid.get(r)!.some(([, text]) => text.startsWith(`${d.a} -> ${d.b}`) || text.startsWith(`${d.b} -> ${d.a}`)))?.[0];
   console.log(`seed ${seed}: the first batch timeout drops ${d.a} - ${d.b} at ${(d.t / 1e6).toFixed(6)} s; its exchange (ruid ${ruid}):`);
   for (const [t, text] of byRuid.get(ruid ?? -1) ?? []) console.log(`  ${(t / 1e6).toFixed(6)} s  ${text}`);

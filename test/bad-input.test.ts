@@ -78,6 +78,21 @@ const semantic: [string, Json | string, string][] = [
   ['a snapshot path that is a folder', { ...valid(), topology: { snapshot: '.' } }, '$.topology.snapshot'],
   ['seed 1e999 (infinite)', '{"pullsim": 1, "seed": 1e999, "topology": {"snapshot": ' + JSON.stringify(SNAPSHOT_16) + '}}', '$.seed'],
 ];
+// keys, events and mutants of one protocol refused for the other (protocol.kind)
+const bee = (more: Json): Json => ({ ...valid(), protocol: { kind: 'bee', ...more } });
+semantic.push(
+  ['a stream! setting with protocol.kind "bee"', bee({ batchSize: 64 }), '$.protocol.batchSize'],
+  ["stream!'s version with protocol.kind \"bee\"", bee({ version: 'head' }), '$.protocol.version'],
+  ['a Bee setting with protocol.kind "stream" (the default)', { ...valid(), protocol: { capacity: 100 } }, '$.protocol.capacity'],
+  ['a Bee setting with protocol.kind "stream" said', { ...valid(), protocol: { kind: 'stream', networkRadius: 3 } }, '$.protocol.networkRadius'],
+  ['a Bee mutant on stream!', { ...valid(), protocol: { mutants: ['B1', 'bee-3700'] } }, '$.protocol.mutants[1]'],
+  ["a stream! mutant on Bee", bee({ mutants: ['1952'] }), '$.protocol.mutants[0]'],
+  ['a wipe on stream!', { ...valid(), events: [{ at: '1s', wipe: { node: 1 } }] }, '$.events[0].wipe'],
+  ['lost data on stream!', { ...valid(), events: [{ at: '1s', loseData: { node: 1, chunks: [[0, 1]] } }] }, '$.events[0].loseData'],
+  ['a batch expiry on stream!', { ...valid(), events: [{ at: '1s', expireBatch: { batch: 1 } }] }, '$.events[0].expireBatch'],
+  ['an upload batch on stream!', { ...valid(), events: [{ at: '0s', upload: { node: 0, chunks: 1, batch: 2 } }] }, '$.events[0].upload.batch'],
+  ['maxOutOfRadius on stream!', { ...valid(), expect: { maxOutOfRadius: 0 } }, '$.expect.maxOutOfRadius'],
+);
 semantic.forEach(([what, doc, path], i) => {
   const file = write(`semantic-${i}.json`, doc);
   add(what, ['run', file], file, `${path}: expected`, ...(what.startsWith('seed 1e999') ? ['got Infinity'] : []));
@@ -149,6 +164,10 @@ add('shrink without a scenario', ['shrink'], 'command line', 'arguments');
 add('shrink of a run that shows no violation', ['shrink', ok], 'command line', '--seed', 'shows none');
 add('shrink --property the run does not show', ['shrink', ok, '--property', 'duplicate'], 'command line', '--property', 'a property the run violates');
 add('sweep --mutant of an unknown name', ['sweep', ok, '--seeds', '1', '--mutant', 'B9'], 'command line', '--mutant');
+const beeOk = write('bee-ok.json', bee({}));
+add('run --mutant of a Bee mutant on a stream! scenario', ['run', ok, '--mutant', 'bee-3700'], 'command line', '--mutant');
+add('run --mutant of a stream! mutant on a Bee scenario', ['run', beeOk, '--mutant', '1952'], 'command line', '--mutant');
+add('sweep --mutant of a latent defect on a Bee scenario', ['sweep', beeOk, '--seeds', '1', '--mutant', 'L1'], 'command line', '--mutant');
 add('run with an unknown flag', ['run', ok, '--colour'], 'command line', 'arguments');
 add('run without a scenario', ['run'], 'command line', 'arguments');
 add('sweep without --seeds', ['sweep', ok], 'command line', 'arguments');

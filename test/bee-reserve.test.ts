@@ -54,7 +54,7 @@ test('eviction takes batches by id and within a batch bin by bin, lowest address
   assert.is(reserve.size, 1);
 });
 
-test('a lost chunk stays listed (Has) but cannot be read (Get); its later eviction is not reported twice', () => {
+test('a lost chunk stays listed (Has) but cannot be read (Get); its later eviction takes the index entry and is reported', () => {
   const { reserve, removed } = reserveOf([[0x80000000, 0]]);
   reserve.put(0);
   assert.ok(reserve.lose(0));
@@ -62,7 +62,8 @@ test('a lost chunk stays listed (Has) but cannot be read (Get); its later evicti
   assert.not.ok(reserve.readable(0));
   assert.is(reserve.at(0, 1), 0, 'still in its bin, so still offered');
   reserve.remove(0, 'evicted');
-  assert.equal(removed, [[0, 'lost']]);
+  assert.equal(removed, [[0, 'lost'], [0, 'evicted']]);
+  assert.not.ok(reserve.has(0));
 });
 
 test('a wipe empties the reserve, restarts bin IDs at 1, takes a new epoch and forgets the radius', () => {

@@ -24,7 +24,7 @@ function tape(): { calls: string[]; observer: WorldObserver } {
   const observer: WorldObserver = {
     uploaded: (n, c, t) => void calls.push(`uploaded ${n} ${c} ${t}`),
     stored: (n, c, t) => void calls.push(`stored ${n} ${c} ${t}`),
-    removed: (n, c, t) => void calls.push(`removed ${n} ${c} ${t}`),
+    removed: (n, c, t, cause) => void calls.push(`removed ${n} ${c} ${t} ${cause}`),
     arrived: (n, c, f, r, t, i) => void calls.push(`arrived ${n} ${c} ${f} ${r} ${t} ${i}`),
     sent: (f, to, m, _b, t) => void calls.push(`sent ${f} ${to} ${t} ${JSON.stringify(m)}`),
     connected: (a, b, t) => void calls.push(`connected ${a} ${b} ${t}`),
@@ -38,7 +38,7 @@ test('rows replay every call the checkers observe, in order, across blocks', () 
   const chunks = new AddressTable(4);
   for (let c = 0; c < 3; c++) chunks.add(new Uint8Array(32).fill(c * 40 + 1));
   const blocks: [Float64Array, number][] = [];
-  const w = new RowWriter(chunks, {
+  const w = new RowWriter(chunks, (c) => 10 + c, {
     first: () => new Float64Array(BLOCK),
     block: (rows, n) => {
       blocks.push([rows, n]);
@@ -62,6 +62,7 @@ test('rows replay every call the checkers observe, in order, across blocks', () 
   for (const m of msgs) both((o) => o.sent!(0, 1, m, 100, 3));
   both((o) => o.stored!(1, 0, 4));
   both((o) => o.removed!(1, 0, 5));
+  both((o) => o.removed!(1, 2, 5, 'evicted'));
   both((o) => o.disconnected!(0, 1, 'batch has timed out', 6));
   both((o) => o.disconnected!(1, 2, 'batch has timed out', 7));
   both((o) => o.disconnected!(1, 3, 'node stopped', 8));
@@ -78,14 +79,14 @@ test('rows replay every call the checkers observe, in order, across blocks', () 
     replay(rows, n, reasons, {
       observers: [got.observer],
       module: streamChecks as ChecksModule,
-      chunk: (id, r, at) => void seen.push(`${id}=${mirror.addWords(r, at)}`),
+      chunk: (id, batch, r, at) => void seen.push(`${id}=${mirror.addWords(r, at)} batch ${batch}`),
       expectBack: () => assert.unreachable('no expectBack was written'),
     });
   }
   assert.equal(got.calls, want.calls);
-  assert.equal(reasons, ['batch has timed out', 'node stopped', 'radius', 'overflow'], 'each text is written once, before its first use');
-  // chunk 2 was the first stored: the addresses of 0..2 went first, in order, with their words
-  assert.equal(seen, ['0=0', '1=1', '2=2']);
+  assert.equal(reasons, ['evicted', 'batch has timed out', 'node stopped', 'radius', 'overflow'], 'each text is written once, before its first use');
+  // chunk 2 was the first stored: the addresses of 0..2 went first, in order, with their words and batches
+  assert.equal(seen, ['0=0 batch 10', '1=1 batch 11', '2=2 batch 12']);
   for (let c = 0; c < 3; c++) assert.is(mirror.hex(c), chunks.hex(c));
 });
 

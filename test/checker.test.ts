@@ -50,7 +50,7 @@ function deliver(rec: Recorder, node: number, chunk: number, from: number, ruid:
 
 function verdict(world: World, rec: Recorder, o: Partial<VerdictOptions> = {}): Verdict {
   const options: VerdictOptions = { quiescent: true, maxTime: 3600 * SECOND, maxDuplicates: 0, maxDrops: 0, neighbourhoodSize: 2, ...o };
-  return judge(world, rec, new Breaches(), observedDepths(world, 2), options);
+  return judge(world, rec, new Breaches(), { thresholds: (w) => observedDepths(w, 2) }, options);
 }
 
 const kinds = (v: Verdict): string[] => v.violations.map((x) => x.kind);

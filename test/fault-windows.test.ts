@@ -17,6 +17,7 @@ import { Timeline } from '../src/scenario/timeline.js';
 import { World } from '../src/sim/world.js';
 import { MSG_NAMES } from '../src/protocol/stream/messages.js';
 import { streamProtocol } from '../src/protocol/stream/plugin.js';
+import { streamSettings } from '../src/scenario/schema-protocols.js';
 import { loadSnapshot } from '../src/topology/snapshot.js';
 
 function repoRoot(): string {
@@ -30,7 +31,7 @@ const net64 = loadSnapshot(join(repoRoot(), 'snapshots/generated-64.json'));
 function timeline(events: unknown[], micros: number): Timeline {
   const s = parseScenario({ pullsim: 1, topology: { snapshot: 'in-memory' }, links: { latency: '20ms', bandwidth: '10MB/s' }, events }, 'mem.json', 'windows');
   const rng = createRng(1);
-  const world = new World(net64, { links: s.links, redialDelay: s.protocol.redialDelay ?? undefined }, rng.fork('world'), streamProtocol(s.protocol));
+  const world = new World(net64, { links: s.links, redialDelay: s.protocol.redialDelay ?? undefined }, rng.fork('world'), streamProtocol(streamSettings(s.protocol)));
   const t = new Timeline(world, s, rng.fork('scenario'), new Traffic(MSG_NAMES));
   world.start();
   world.runUntil(micros);

@@ -20,6 +20,7 @@ import { Timeline } from '../src/scenario/timeline.js';
 import type { WorldObserver } from '../src/sim/observer.js';
 import { World } from '../src/sim/world.js';
 import { streamProtocol } from '../src/protocol/stream/plugin.js';
+import { streamSettings } from '../src/scenario/schema-protocols.js';
 import { streamWorld, type StreamWorld } from './helpers/net.js';
 import { loadSnapshot } from '../src/topology/snapshot.js';
 import type { Topology } from '../src/topology/topology.js';
@@ -45,7 +46,7 @@ function scenario(events: unknown[], more: Record<string, unknown> = {}): Scenar
 function simulate(s: Scenario, topology: Topology, seed: number, ...observers: WorldObserver[]): StreamWorld {
   const rng = createRng(seed);
   const removals = s.events.some((e) => 'remove' in e.action);
-  const world = new World(topology, { links: s.links, redialDelay: s.protocol.redialDelay ?? undefined, removals }, rng.fork('world'), streamProtocol(s.protocol));
+  const world = new World(topology, { links: s.links, redialDelay: s.protocol.redialDelay ?? undefined, removals }, rng.fork('world'), streamProtocol(streamSettings(s.protocol)));
   for (const o of observers) world.observe(o);
   new Timeline(world, s, rng.fork('scenario'), new Traffic(MSG_NAMES));
   world.start();
@@ -303,7 +304,7 @@ test('a heal voids pending spike reverts: a pair spiked before the heal follows 
 test('churn events after a heal change nothing and do not move the start of the liveness bound', () => {
   const s = scenario([{ at: '1s', churn: { rate: '10/s', downtime: '2s', until: '11s' } }, { at: '4s', heal: {} }], { run: { convergeWithin: '60s' } });
   const rng = createRng(1);
-  const world = new World(net64, { links: s.links, redialDelay: s.protocol.redialDelay ?? undefined }, rng.fork('world'), streamProtocol(s.protocol));
+  const world = new World(net64, { links: s.links, redialDelay: s.protocol.redialDelay ?? undefined }, rng.fork('world'), streamProtocol(streamSettings(s.protocol)));
   const timeline = new Timeline(world, s, rng.fork('scenario'), new Traffic(MSG_NAMES));
   world.start();
   world.runUntilQuiescent(60 * SECOND);

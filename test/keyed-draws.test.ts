@@ -20,6 +20,7 @@ import { runScenario } from '../src/scenario/runner.js';
 import { parseScenario } from '../src/scenario/schema.js';
 import { World } from '../src/sim/world.js';
 import { streamProtocol } from '../src/protocol/stream/plugin.js';
+import { streamSettings } from '../src/scenario/schema-protocols.js';
 import type { StreamWorld } from './helpers/net.js';
 import { loadSnapshot } from '../src/topology/snapshot.js';
 
@@ -177,7 +178,7 @@ test('the k-th message on a link draws the same latency without node 0, for ever
 
 test('every remaining node draws the same request ids without node 0', () => {
   // worlds as the runner builds them, before anything ran: a node's later ids depend on its own history
-  const fresh = (l: Loaded): StreamWorld => new World(l.topology, { links: l.scenario.links, redialDelay: undefined }, createRng(1).fork('world'), streamProtocol(l.scenario.protocol));
+  const fresh = (l: Loaded): StreamWorld => new World(l.topology, { links: l.scenario.links, redialDelay: undefined }, createRng(1).fork('world'), streamProtocol(streamSettings(l.scenario.protocol)));
   const before = fresh(full);
   const after = fresh(removed.loaded);
   const ids = (w: StreamWorld, n: number) => Array.from({ length: 5 }, () => w.nodes[n]!.rng.u32());

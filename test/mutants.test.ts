@@ -16,6 +16,7 @@ test('every mutant is caught on seed 1 while the unmutated protocol stays clean 
   assert.ok(out.baselineClean, 'the unmutated protocol passes every mutant scenario');
   const names = out.mutants.map((m) => m.name);
   for (const n of ['B1', 'B2', '1952', '2095', '2107', 'L1', 'L2', 'L3', '1972', 'L6', 'race']) assert.ok(names.includes(n), n);
+  for (const n of ['bee-3700', 'bee-3643', 'bee-4290', 'bee-4337', 'bee-4443', 'bee-3444']) assert.ok(names.includes(n), `${n}: Bee's mutants are listed beside stream!'s`);
   for (const m of out.mutants) {
     assert.is(m.caught, m.expectCaught, `${m.name}: caught ${m.caught}`);
     if (m.caught) {

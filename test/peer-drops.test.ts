@@ -1,6 +1,6 @@
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { PeerDrops } from '../src/check/stream/diagnosis.js';
+import { PeerDrops } from '../src/check/drops.js';
 
 test('protocol drops are counted per node and per pair with the last reason; the scenario\'s disconnects and stops are not drops', () => {
   const d = new PeerDrops(5);

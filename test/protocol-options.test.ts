@@ -4,6 +4,7 @@ import { fileURLToPath } from 'node:url';
 import { join } from 'node:path';
 import { parseScenario } from '../src/scenario/schema.js';
 import { runScenario } from '../src/scenario/runner.js';
+import { streamSettings } from '../src/scenario/schema-protocols.js';
 import { withMutant } from '../src/scenario/mutants.js';
 import { loadScenario } from '../src/scenario/loader.js';
 import { loadSnapshot } from '../src/topology/snapshot.js';
@@ -49,7 +50,7 @@ test('head offers at most 64 hashes in frames of at most 16 chunks; pr1538 up to
 test('the spec StreamState answers a GetRange the server refuses; without it the refusal is silent', () => {
   const { scenario, topology } = loadScenario(join(ROOT, 'scenarios/mutants/leaf-oscillation.json'));
   const count = (streamState: boolean) => {
-    const s = withMutant({ ...scenario, protocol: { ...scenario.protocol, streamState } }, '2107');
+    const s = withMutant({ ...scenario, protocol: { ...streamSettings(scenario.protocol), streamState } }, '2107');
     let states = 0;
     runScenario(s, topology, { seed: 1, observers: [{ sent: (_f, _t, m) => void (m.type === MsgType.StreamState && states++) }] });
     return states;

@@ -110,10 +110,11 @@ test('adjacent depths get clearly different colours', () => {
 
 test('nodes are ordered by trouble, and duplicates are all explained by cause and sender pair', () => {
   const d = faulty.diagnosis!;
-  const explained = Object.values(d.duplicates.causes).reduce((a, b) => a + b, 0);
+  const dups = d.duplicates!;
+  const explained = Object.values(dups.causes).reduce((a, b) => a + b, 0);
   assert.ok(faulty.metrics.duplicates > 0);
   assert.is(explained, faulty.metrics.duplicates, 'every duplicate the checker counted has a cause');
-  assert.ok(d.duplicates.pairs.length > 0 && d.duplicates.examples.length > 0);
+  assert.ok(dups.pairs.length > 0 && dups.examples.length > 0);
   const nodes = /<section id="nodes"[\s\S]*?<\/section>/.exec(page)![0];
   const order = [...nodes.matchAll(/<tr id="node-(\d+)">/g)].map((m) => Number(m[1]));
   assert.ok(order.length > 0);
@@ -155,9 +156,9 @@ test('result.json\'s diagnosis is checked field by field; an older file without 
   broken('$.diagnosis.faults.windows[0].to', (d) => (d.faults.windows[0]!.to = wrong('2s')));
   broken('$.diagnosis.depth.nodes', (d) => d.depth.nodes.pop());
   broken('$.diagnosis.depth.nodes[2]', (d) => d.depth.nodes[2]!.push(5));
-  broken('$.diagnosis.subscriptions.changes[0].node', (d) => (d.subscriptions.changes[0]!.node = 99));
-  broken('$.diagnosis.duplicates.causes.race', (d) => (d.duplicates.causes.race = wrong(undefined)));
-  broken('$.diagnosis.duplicates.examples[0].first.at', (d) => (d.duplicates.examples[0]!.first.at = wrong(null)));
+  broken('$.diagnosis.subscriptions.changes[0].node', (d) => (d.subscriptions!.changes[0]!.node = 99));
+  broken('$.diagnosis.duplicates.causes.race', (d) => (d.duplicates!.causes.race = wrong(undefined)));
+  broken('$.diagnosis.duplicates.examples[0].first.at', (d) => (d.duplicates!.examples[0]!.first.at = wrong(null)));
   broken('$.diagnosis.drops.byNode', (d) => (d.drops.byNode = [1, 2]));
   broken('$.diagnosis.duplicateSenders[0][1]', (d) => (d.duplicateSenders[0]![1] = -1));
   const old = JSON.parse(JSON.stringify(faulty)) as ResultJson;

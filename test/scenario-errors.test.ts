@@ -30,7 +30,7 @@ const CASES: Case[] = [
   { what: 'an unknown protocol key (a misspelt batchSize)', content: { ...valid(), protocol: { batchsize: 8 } }, path: '$.protocol.batchsize', expected: /known keys.*batchSize/ },
   { what: 'an unknown links key', content: { ...valid(), links: { latencyy: '1ms' } }, path: '$.links.latencyy', expected: /known keys.*latency/ },
   { what: 'an unknown event verb', content: withEvent({ at: '0s', uplaod: { node: 0, chunks: 1 } }), path: '$.events[0].uplaod', expected: /one of at, upload/, cli: true },
-  { what: 'an unknown key in an event body', content: withEvent({ at: '0s', upload: { node: 0, chunks: 1, size: 4096 } }), path: '$.events[0].upload.size', expected: /known keys \(node, chunks, addresses\)/ },
+  { what: 'an unknown key in an event body', content: withEvent({ at: '0s', upload: { node: 0, chunks: 1, size: 4096 } }), path: '$.events[0].upload.size', expected: /known keys \(node, chunks, addresses, batch\)/ },
   { what: 'a seed given as a string', content: { ...valid(), seed: '7' }, path: '$.seed', expected: /integer/, cli: true },
   { what: 'a boolean option given as a string', content: { ...valid(), protocol: { roundtrip: 'yes' } }, path: '$.protocol.roundtrip', expected: /true or false/ },
   { what: 'a fractional batch size', content: { ...valid(), protocol: { batchSize: 1.5 } }, path: '$.protocol.batchSize', expected: /integer from 1/ },

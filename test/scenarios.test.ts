@@ -5,7 +5,7 @@ import { dirname, join, resolve } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { fileURLToPath } from 'node:url';
 import { loadScenario } from '../src/scenario/loader.js';
-import { runScenario } from '../src/scenario/runner.js';
+import { runScenario, type RunOutcome } from '../src/scenario/runner.js';
 
 function repoRoot(): string {
   let dir = dirname(fileURLToPath(import.meta.url));
@@ -37,6 +37,17 @@ function missingSharedSnapshot(rel: string): string | undefined {
 
 const files = scenarioFiles();
 
+/** What a scenario's description promises beyond its verdict, checked on the same run. */
+const CLAIMS: Record<string, (o: RunOutcome) => void> = {
+  'scenarios/bee-quickstart.json': (o) => {
+    const { thresholds: radius, depths } = o.verdict;
+    const differ = radius.filter((r, i) => r !== depths[i]).length;
+    assert.ok(differ > 0, "some node's storage radius differs from its Kademlia depth");
+    assert.ok((o.checks.metrics.evicted ?? 0) > 0 && (o.checks.metrics.radiusUp ?? 0) > 0, 'reserves overflowed: chunks evicted, radius raised');
+    assert.is(o.checks.metrics.radiusDown, 0, 'and no radius fell back (no oscillation)');
+  },
+};
+
 test('the repository ships scenario files', () => {
   assert.ok(files.length >= 10, `only ${files.length}: ${files.join(', ')}`);
   assert.ok(files.includes('scenarios/quickstart.json'));
@@ -58,6 +69,7 @@ for (const rel of files) {
     console.log(`  ${rel}: ${verdict} (expected ${scenario.expect.verdict}), seed ${o.seed}, ${o.world.engine.processed} events, ${o.verdict.duplicates} duplicates, ${ms} ms`);
     const why = o.verdict.violations.slice(0, 5).map((v) => `${v.kind} node ${v.node ?? '-'}: ${v.detail}`);
     assert.ok(o.expectationMet, `${rel}: verdict ${verdict}, expected ${scenario.expect.verdict}\n    ${why.join('\n    ')}`);
+    CLAIMS[rel]?.(o);
   });
 }
 

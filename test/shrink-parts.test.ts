@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { durationText, eventsJson } from '../src/scenario/emit.js';
 import { scenarioOn } from '../src/scenario/loader.js';
 import { runScenario } from '../src/scenario/runner.js';
-import { parseScenario, type Scenario } from '../src/scenario/schema.js';
+import { parseScenario, type Scenario, type StreamProtocolConfig } from '../src/scenario/schema.js';
 import { explicitUploads, type UploadRecord } from '../src/scenario/shrink/explicit.js';
 import { shrunkJson } from '../src/scenario/shrink/file.js';
 import { chooseProperty, stillFails, type Probe } from '../src/scenario/shrink/probe.js';
@@ -147,7 +147,7 @@ test('the shrunk file copies every key it does not reduce, writes the mutant in 
   assert.equal((json.protocol as Record<string, unknown>).latentDefects, ['L2']);
   assert.equal(json.expect, { maxDuplicates: 0, verdict: 'fail' });
   const { runtime: _, ...known } = json;
-  assert.is(scenarioOn(known, 'y.json', net16).scenario.protocol.latentDefects[0], 'L2');
+  assert.is((scenarioOn(known, 'y.json', net16).scenario.protocol as StreamProtocolConfig).latentDefects[0], 'L2');
   const swarm = state([{ at: '1s', heal: {} }], { run: { maxTime: '95s', convergeWithin: '1m' } });
   assert.equal(shrunkJson(swarm, { pullsim: 1 }, {}, { from: 'x.json', seed: 4, swarm: true, property: 'drop' }).run, { maxTime: '95s', convergeWithin: '1m' }, "a swarm run's liveness bound is written");
 });

@@ -55,6 +55,8 @@ export class Recorder implements WorldObserver {
   readonly duplicateSenders = new Map<number, number>();
   arrivals = 0;
   lastStore: Micros = 0;
+  /** whether a removal with this cause excuses the node (the protocol's checks say; by default every removal does) */
+  excuses: (cause: string) => boolean = () => true;
   /** the chunks of the ChunkDelivery being reported (reused) */
   private readonly inMessage: number[] = [];
   private readonly firstStored = new TimeColumn();
@@ -95,12 +97,18 @@ export class Recorder implements WorldObserver {
     this.lastStore = t;
   }
 
-  removed(node: number, chunk: number): void {
+  /**
+   * A chunk left a node's store. A removal excuses the node from holding the chunk at the end (a fault the
+   * protocol cannot undo) unless `excuses` says its cause does not (Bee's evictions and wipes: sync must restore
+   * what the node is responsible for).
+   */
+  removed(node: number, chunk: number, _t?: Micros, cause?: string): void {
     const v = this.pairs.get(node, chunk);
     if (v >= 0 && (v & HELD) !== 0) {
       this.pairs.put(node, chunk, v & ~HELD);
       this.holders[node]!.size--;
     }
+    if (cause !== undefined && !this.excuses(cause)) return;
     let at = this.removedAt.get(chunk);
     if (!at) this.removedAt.set(chunk, (at = new Set()));
     at.add(node);

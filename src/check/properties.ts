@@ -46,6 +46,13 @@ export interface ProtocolChecks {
   thresholds(world: CheckWorld): number[];
   /** measures that are not breaches (Bee: deliveries outside the receiver's radius) */
   metrics(): Record<string, number>;
+  /**
+   * whether a removal with this cause excuses the node from holding the chunk at the end; absent: every removal
+   * does (stream!'s only removals are the scenario's). Bee: its evictions and wipes do not.
+   */
+  excuses?(cause: string): boolean;
+  /** a (node, chunk) pair the protocol's rules exempt at the end, from what the checks observed (Bee: the chunk's batch expired at the node) */
+  excused?(node: number, chunk: number): boolean;
 }
 
 /** What a check module gets to build its properties. */

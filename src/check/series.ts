@@ -60,7 +60,7 @@ export class Traffic implements WorldObserver {
   private readonly markLimit = 500;
 
   /** `names`: the protocol's message names by type */
-  constructor(private readonly names: readonly string[]) {}
+  constructor(readonly names: readonly string[]) {}
 
   sent(_from: number, _to: number, msg: WireMessage, bytes: number, t: Micros): void {
     const name = this.names[msg.type]!;

@@ -46,6 +46,8 @@ export class LocalChecking implements Checking {
     const pairs = new PairIndex(world.nodes.length, world.arena);
     this.recorder = new Recorder(world, undefined, pairs);
     this.properties = module.create({ world, params, pairs, breaches: this.breaches });
+    const excuses = this.properties.excuses;
+    if (excuses) this.recorder.excuses = (cause) => excuses.call(this.properties, cause);
     this.observers = [this.recorder, ...this.properties.observers, new DropWatch(this.breaches)];
   }
 
@@ -59,7 +61,7 @@ export class LocalChecking implements Checking {
 
   finish(world: CheckWorld, o: VerdictOptions, details: boolean): Judged {
     const t0 = this.clock?.() ?? 0;
-    const verdict = judge(world, this.recorder, this.breaches, this.properties.thresholds(world), o);
+    const verdict = judge(world, this.recorder, this.breaches, this.properties, o);
     const checks = summarize(this.recorder, this.breaches, this.properties.metrics(), verdict, world.nodes.length, details);
     return { verdict, checks, checkMs: (this.clock?.() ?? 0) - t0 };
   }

@@ -18,6 +18,8 @@ class MirrorWorld implements CheckWorld {
   readonly arena = new Int32Arena();
   readonly topology: { readonly addrs: AddressTable; readonly ids: readonly string[] };
   readonly chunks = new AddressTable(1024);
+  /** each chunk's postage batch, as its row carried it */
+  readonly batches: number[] = [];
   up: boolean[] = [];
   now = 0;
   engine = { queue: { size: 0 } };
@@ -28,6 +30,10 @@ class MirrorWorld implements CheckWorld {
     const addrs = new AddressTable(i.nodes);
     for (let k = 0; k < i.nodes; k++) addrs.addWords(i.addrs, k * 8);
     this.topology = { addrs, ids: i.ids };
+  }
+
+  batchOf(chunk: number): number {
+    return this.batches[chunk] ?? 0;
   }
 
   links(): [number, number][] {
@@ -51,8 +57,9 @@ const reasons: string[] = [];
 const target: RowTarget = {
   observers: checking.observers,
   module,
-  chunk: (id, rows, at) => {
+  chunk: (id, batch, rows, at) => {
     if (world.chunks.addWords(rows, at) !== id) throw new Error(`assertion failed: chunk ${id} arrived out of order`);
+    world.batches[id] = batch;
   },
   expectBack: (node, chunk) => checking.expectBack(node, chunk),
 };

@@ -75,7 +75,7 @@ export class ThreadChecking implements Checking {
   private done = false;
 
   constructor(
-    world: { readonly nodes: { readonly length: number }; readonly topology: { readonly addrs: AddressTable; readonly ids: readonly string[] }; readonly chunks: AddressTable },
+    world: { readonly nodes: { readonly length: number }; readonly topology: { readonly addrs: AddressTable; readonly ids: readonly string[] }; readonly chunks: AddressTable; batchOf(chunk: number): number },
     checks: { module: ChecksModule; url: string; params: unknown },
     timed: boolean,
   ) {
@@ -99,7 +99,7 @@ export class ThreadChecking implements Checking {
     this.worker = new Worker(new URL('./thread-main.js', import.meta.url), { workerData: init, transferList: [port2], resourceLimits: { maxYoungGenerationSizeMb: YOUNG_MB } });
     // a run that throws before finish must not keep the process alive for the thread's sake
     this.worker.unref();
-    this.writer = new RowWriter(world.chunks, { first: () => this.slot(0), block: (_rows, length) => (this.publish(length), this.nextSlot()) }, checks.module);
+    this.writer = new RowWriter(world.chunks, (c) => world.batchOf(c), { first: () => this.slot(0), block: (_rows, length) => (this.publish(length), this.nextSlot()) }, checks.module);
     this.observers = [this.writer];
   }
 

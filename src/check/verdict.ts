@@ -3,8 +3,8 @@ import { formatMicros, type Micros } from '../core/units.js';
 import { po256, WORDS } from '../topology/address.js';
 import { depthFromBins, depthFromPOs } from '../topology/depth.js';
 import type { CheckWorld } from './view.js';
-import type { Duplicate, Recorder } from './checker.js';
-import type { Breaches } from './properties.js';
+import type { Arrival, Duplicate, Recorder } from './checker.js';
+import type { Breaches, ProtocolChecks } from './properties.js';
 
 /** The neutral checkers' kinds, and the protocol's own breach kinds (stream!: exclusion, range, offer; Bee: radius, ...). */
 export type ViolationKind = 'missing' | 'duplicate' | 'liveness' | 'drop' | 'vacuous' | (string & Record<never, never>);
@@ -70,6 +70,8 @@ export interface VerdictOptions {
   thresholdName?: string;
   /** fewer (chunk, AoR node) pairs than this is a `vacuous` violation (the scenario's expect.minAorPairs) */
   minAorPairs?: number;
+  /** what a duplicate's copies name their exchange by: stream!'s stream and ruid (default), or Bee's `stream` id */
+  exchange?: 'ruid' | 'stream';
 }
 
 /** Each node's depth computed from the world's live connections (not from the nodes' own tables). */
@@ -90,11 +92,12 @@ export function observedDepths(world: CheckWorld, neighbourhoodSize: number): nu
 
 /**
  * The verdict over a finished run: replication (every up node n with PO(n,c) >= threshold(n) holds c, the threshold
- * by its protocol's rule), exactly-once (no delivery to a node that already held the chunk, beyond the bound),
+ * by its protocol's rule, unless a removal or the protocol's rules excuse the pair), exactly-once (no delivery to a node that already held the chunk, beyond the bound),
  * liveness (quiescent before maxTime, converged within the bound), and every breach the checkers saw (drops beyond
  * their bound, and each of the protocol's own properties).
  */
-export function judge(world: CheckWorld, rec: Recorder, breaches: Breaches, thresholds: number[], o: VerdictOptions): Verdict {
+export function judge(world: CheckWorld, rec: Recorder, breaches: Breaches, protocol: Pick<ProtocolChecks, 'thresholds' | 'excused'>, o: VerdictOptions): Verdict {
+  const thresholds = protocol.thresholds(world);
   const limit = o.listLimit ?? 200;
   const n = world.nodes.length;
   const depths = observedDepths(world, o.neighbourhoodSize);
@@ -124,7 +127,7 @@ export function judge(world: CheckWorld, rec: Recorder, breaches: Breaches, thre
     let held = 0;
     const gone = removedAt !== undefined && holderCount === 0;
     for (const node of candidates.of(chunk)) {
-      if (!world.up[node] || removedAt?.has(node) || gone) continue;
+      if (!world.up[node] || removedAt?.has(node) || gone || protocol.excused?.(node, chunk)) continue;
       aor++;
       pNode.push(node);
       pChunk.push(chunk);
@@ -142,7 +145,7 @@ export function judge(world: CheckWorld, rec: Recorder, breaches: Breaches, thre
     aorHeld += held;
     chunks.push({ chunk, origin, holders, aor, aorHeld: held, deliveries: rec.deliveries.get(chunk) ?? 0, goOracle: oracle.check(chunk, rec) });
   }
-  for (const d of rec.duplicates) add(duplicateViolation(d));
+  for (const d of rec.duplicates) add(duplicateViolation(d, o.exchange ?? 'ruid'));
   for (const b of breaches.list) add({ kind: b.kind, node: b.node, ...(b.chunk !== undefined ? { chunk: b.chunk } : {}), at: b.at, detail: b.detail });
   for (const [k, c] of Object.entries(breaches.counts)) if (c > (counts[k] ?? 0)) counts[k] = c;
   const dupExcess = rec.duplicateCount > o.maxDuplicates;
@@ -186,14 +189,15 @@ export function judge(world: CheckWorld, rec: Recorder, breaches: Breaches, thre
   };
 }
 
-function duplicateViolation(d: Duplicate): Violation {
-  const first = d.first ? `first from node ${d.first.from} (SYNC|${d.first.bin}, ruid ${d.first.ruid}) at ${formatMicros(d.first.at)}` : 'first by upload';
+function duplicateViolation(d: Duplicate, exchange: 'ruid' | 'stream'): Violation {
+  const via = (a: Arrival) => (exchange === 'ruid' ? `SYNC|${a.bin}, ruid ${a.ruid}` : `stream ${a.ruid}`);
+  const first = d.first ? `first from node ${d.first.from} (${via(d.first)}) at ${formatMicros(d.first.at)}` : 'first by upload';
   return {
     kind: 'duplicate',
     chunk: d.chunk,
     node: d.node,
     at: d.at,
-    detail: `again from node ${d.second.from} (SYNC|${d.second.bin}, ruid ${d.second.ruid}); ${first}`,
+    detail: `again from node ${d.second.from} (${via(d.second)}); ${first}`,
   };
 }
 

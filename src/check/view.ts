@@ -14,6 +14,8 @@ export interface CheckWorld {
   readonly topology: { readonly addrs: AddressTable; readonly ids: readonly string[] };
   /** chunk addresses by chunk id */
   readonly chunks: AddressTable;
+  /** a chunk's postage batch (Bee's chunk identity; 0 unless its upload named one) */
+  batchOf(chunk: number): number;
   readonly up: readonly boolean[];
   readonly now: Micros;
   /** the live connections at the end */

@@ -11,11 +11,12 @@ import type { ChecksModule, RowSink } from './properties.js';
  * own properties read (ops 32 and up).
  */
 export const Op = {
-  /** id, 8 address words: a chunk's address, before its first use */
+  /** id, batch, 8 address words: a chunk's address and postage batch, before its first use */
   Chunk: 1,
   /** node, chunk, t */
   Uploaded: 2,
   Stored: 3,
+  /** node, chunk, t, cause (a text number, -1: none) */
   Removed: 4,
   /** node, from, ruid, t, count, chunk x count: the chunks of one ChunkDelivery */
   Arrived: 5,
@@ -54,6 +55,8 @@ export class RowWriter implements WorldObserver, RowSink {
 
   constructor(
     private readonly chunks: AddressTable,
+    /** each chunk's postage batch */
+    private readonly batchOf: (chunk: number) => number,
     private readonly sink: BlockSink,
     /** the protocol's check module: it writes the rows of the messages its properties read */
     private readonly module: ChecksModule,
@@ -73,8 +76,9 @@ export class RowWriter implements WorldObserver, RowSink {
     this.row3(Op.Stored, node, chunk, t);
   }
 
-  removed(node: number, chunk: number, t: Micros): void {
-    this.row3(Op.Removed, node, chunk, t);
+  removed(node: number, chunk: number, t: Micros, cause?: string): void {
+    const c = cause === undefined ? -1 : this.text(cause);
+    this.put(this.reserve(5), Op.Removed, node, chunk, t, c);
   }
 
   expectBack(node: number, chunk: number): void {
@@ -150,10 +154,11 @@ export class RowWriter implements WorldObserver, RowSink {
   private sendChunks(upTo: number): void {
     const w = this.chunks.words;
     for (let c = this.chunksSent; c <= upTo; c++) {
-      const r = this.reserve(2 + WORDS);
+      const r = this.reserve(3 + WORDS);
       this.block[r] = Op.Chunk;
       this.block[r + 1] = c;
-      for (let k = 0; k < WORDS; k++) this.block[r + 2 + k] = w[c * WORDS + k]!;
+      this.block[r + 2] = this.batchOf(c);
+      for (let k = 0; k < WORDS; k++) this.block[r + 3 + k] = w[c * WORDS + k]!;
     }
     this.chunksSent = upTo + 1;
   }
@@ -175,7 +180,7 @@ export interface RowTarget {
   observers: WorldObserver[];
   /** the protocol's check module: its rows go back through it */
   module: ChecksModule;
-  chunk(id: number, words: Float64Array, at: number): void;
+  chunk(id: number, batch: number, words: Float64Array, at: number): void;
   expectBack(node: number, chunk: number): void;
 }
 
@@ -190,21 +195,26 @@ export function replay(rows: Float64Array, length: number, texts: string[], targ
     const op = rows[r]!;
     switch (op) {
       case Op.Chunk:
-        target.chunk(rows[r + 1]!, rows, r + 2);
-        r += 2 + WORDS;
+        target.chunk(rows[r + 1]!, rows[r + 2]!, rows, r + 3);
+        r += 3 + WORDS;
         break;
       case Op.Uploaded:
-      case Op.Stored:
-      case Op.Removed: {
+      case Op.Stored: {
         const node = rows[r + 1]!;
         const chunk = rows[r + 2]!;
         const t = rows[r + 3]!;
         for (const o of obs) {
           if (op === Op.Uploaded) o.uploaded?.(node, chunk, t);
-          else if (op === Op.Stored) o.stored?.(node, chunk, t);
-          else o.removed?.(node, chunk, t);
+          else o.stored?.(node, chunk, t);
         }
         r += 4;
+        break;
+      }
+      case Op.Removed: {
+        const c = rows[r + 4]!;
+        const cause = c < 0 ? undefined : texts[c]!;
+        for (const o of obs) o.removed?.(rows[r + 1]!, rows[r + 2]!, rows[r + 3]!, cause);
+        r += 5;
         break;
       }
       case Op.ExpectBack:

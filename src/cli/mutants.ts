@@ -87,7 +87,7 @@ function runCase(c: MutantCase, scenario: ReturnType<typeof loadScenario>['scena
     if (property === null) {
       // duplicates are listed even within the scenario's bound; they count only beyond it
       const kinds: string[] = [...new Set(o.verdict.violations.map((v) => v.kind))].filter((k) => k !== 'duplicate');
-      if (o.verdict.duplicates > scenario.expect.maxDuplicates) kinds.push('duplicate');
+      if (o.verdict.duplicates > (scenario.expect.maxDuplicates ?? Infinity)) kinds.push('duplicate');
       property = kinds.sort(byImportance).join('+') || 'verdict';
     }
   }
@@ -106,18 +106,18 @@ function runCase(c: MutantCase, scenario: ReturnType<typeof loadScenario>['scena
   };
 }
 
-const ORDER = ['missing', 'liveness', 'exclusion', 'range', 'offer', 'drop', 'duplicate'];
+const ORDER = ['missing', 'liveness', 'exclusion', 'range', 'offer', 'radius', 'stored-twice', 'out-of-radius', 'drop', 'duplicate'];
 function byImportance(a: string, b: string): number {
   return ORDER.indexOf(a) - ORDER.indexOf(b);
 }
 
 function mutantsText(m: MutantsJson): string[] {
   const lines = [`${bold('pullsim mutants')}  seeds 1-${m.seeds} per mutant, each against the unmutated protocol on the same seeds`];
-  lines.push(`  ${'mutant'.padEnd(7)} ${'caught'.padEnd(7)} ${'property'.padEnd(22)} ${'first'.padEnd(6)} ${'seeds'.padEnd(6)} scenario`);
+  lines.push(`  ${'mutant'.padEnd(8)} ${'caught'.padEnd(7)} ${'property'.padEnd(22)} ${'first'.padEnd(6)} ${'seeds'.padEnd(6)} scenario`);
   for (const r of m.mutants) {
     const verdict = r.caught ? (r.expectCaught ? ok('yes') : bad('yes!')) : r.expectCaught ? bad('NO') : dim('no');
     const pad = (s: string, n: number) => s + ' '.repeat(Math.max(0, n - s.replace(/\x1b\[[0-9;]*m/g, '').length));
-    lines.push(`  ${r.name.padEnd(7)} ${pad(verdict, 7)} ${(r.property ?? '-').padEnd(22)} ${String(r.firstSeed ?? '-').padEnd(6)} ${`${r.failingSeeds.length}/${r.seeds}`.padEnd(6)} ${r.scenario}  ${dim(r.what)}`);
+    lines.push(`  ${r.name.padEnd(8)} ${pad(verdict, 7)} ${(r.property ?? '-').padEnd(22)} ${String(r.firstSeed ?? '-').padEnd(6)} ${`${r.failingSeeds.length}/${r.seeds}`.padEnd(6)} ${r.scenario}  ${dim(r.what)}`);
   }
   for (const r of m.mutants) if (r.reproduce) lines.push(`  ${dim(`${r.name}:`)} ${r.reproduce}`);
   for (const r of m.mutants) if (!r.expectCaught && !r.caught) lines.push(`  ${r.name}: not caught, as expected (an equivalent mutant: see README)`);

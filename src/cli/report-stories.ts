@@ -18,7 +18,7 @@ export const STORY_EVENTS = 3_000_000;
 /** The duplicate examples to tell: the first of each cause, then the next ones, as targets (a listed violation's own when it is one). */
 function exampleTargets(r: ResultJson, listed: readonly number[]): [number, StoryTarget][] {
   const told = new Set(listed);
-  const ex = r.diagnosis?.duplicates.examples ?? [];
+  const ex = r.diagnosis?.duplicates?.examples ?? [];
   const order = [...ex.keys()].sort((a, b) => Number(ex.findIndex((e) => e.cause === ex[a]!.cause) !== a) - Number(ex.findIndex((e) => e.cause === ex[b]!.cause) !== b) || a - b);
   const out: [number, StoryTarget][] = [];
   for (const n of order) {

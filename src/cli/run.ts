@@ -150,7 +150,7 @@ function summaryText(r: ResultJson, dir: string, repro: string): string[] {
     `  nodes ${fmtInt(m.nodes)}, chunks ${fmtInt(m.chunks)}, AoR pairs held ${fmtInt(m.aorHeld)}/${fmtInt(m.aorPairs)}, beyond AoR ${fmtInt(m.redundancy)}`,
     convergenceText(m) + `, ${fmtInt(m.events)} events, wall ${fmtInt(m.wallMs)} ms`,
     `  messages ${fmtInt(m.messagesTotal)} (${msgs}), ${fmtInt(m.bytes)} bytes`,
-    `  deliveries ${fmtInt(m.deliveries)}, duplicates ${fmtInt(m.duplicates)} (allowed ${fmtInt(r.expect.maxDuplicates)}), drops ${fmtInt(Object.values(m.drops).reduce((a, b) => a + b, 0))}${Object.keys(m.drops).length ? ` (${Object.entries(m.drops).map(([k, v]) => `${k}: ${v}`).join(', ')})` : ''}, scenario disconnects ${fmtInt(m.disconnects)}`,
+    `  deliveries ${fmtInt(m.deliveries)}, duplicates ${fmtInt(m.duplicates)} (allowed ${r.expect.maxDuplicates === null ? 'any number' : fmtInt(r.expect.maxDuplicates)}), drops ${fmtInt(Object.values(m.drops).reduce((a, b) => a + b, 0))}${Object.keys(m.drops).length ? ` (${Object.entries(m.drops).map(([k, v]) => `${k}: ${v}`).join(', ')})` : ''}, scenario disconnects ${fmtInt(m.disconnects)}`,
     `  Go oracle pairs never reached: ${fmtInt(m.goOracleUnreached)} ${dim('(reported, not asserted)')}`,
     `  verdict ${verdict} (${expectation})`,
   ];

@@ -16,9 +16,9 @@ parentPort!.on('message', (seed: number) => {
   const o = runScenario(drawn?.scenario ?? scenario, topology, { seed, wallClock: () => performance.now() });
   const v = o.verdict;
   // the reason a seed failed: the most serious property it broke (duplicates only when beyond the bound)
-  const order = ['missing', 'liveness', 'exclusion', 'range', 'offer', 'drop'];
+  const order = ['missing', 'liveness', 'exclusion', 'range', 'offer', 'radius', 'stored-twice', 'out-of-radius', 'drop'];
   const first = [...v.violations].filter((x) => x.kind !== 'duplicate').sort((x, y) => order.indexOf(x.kind) - order.indexOf(y.kind))[0];
-  const dupReason = v.duplicates > scenario.expect.maxDuplicates ? `duplicates: ${v.duplicates} > maxDuplicates ${scenario.expect.maxDuplicates}` : undefined;
+  const dupReason = v.duplicates > (scenario.expect.maxDuplicates ?? Infinity) ? `duplicates: ${v.duplicates} > maxDuplicates ${scenario.expect.maxDuplicates}` : undefined;
   const summary: SeedSummary = {
     seed,
     verdict: v.pass ? 'pass' : 'fail',

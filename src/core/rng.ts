@@ -39,7 +39,7 @@ export function createRng(seed: string | number): Rng {
 }
 
 /** Fisher-Yates shuffle in place, drawing from `rng`. */
-export function shuffle<T>(rng: Rng, xs: T[]): T[] {
+export function shuffle<T>(rng: { int(n: number): number }, xs: T[]): T[] {
   for (let i = xs.length - 1; i > 0; i--) {
     const j = rng.int(i + 1);
     const t = xs[i]!;

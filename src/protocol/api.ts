@@ -50,6 +50,13 @@ export interface ProtocolNode<M extends WireMessage, P = unknown> {
   fakePeer(po256: number, on: boolean): void;
   /** what sync work is pending, '' if none (protocols whose timers never drain the queue, see `quiescence`) */
   pending?(): string;
+  // Faults only some protocols know (the scenario refuses them for the others):
+  /** a stopped node's store and sync state are cleared (Bee: `db nuke`, a new epoch) */
+  wipe?(): void;
+  /** a chunk's data is lost while the store still lists it; false when the node could not read it anyway */
+  loseData?(chunk: number): boolean;
+  /** the node sees a postage batch expire: its chunks go, later ones are refused; returns how many went */
+  expireBatch?(batch: number): number;
 }
 
 /** What building a node needs from the world. */

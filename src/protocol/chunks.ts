@@ -13,4 +13,6 @@ export interface StoreObserver {
 export interface ChunkHeads {
   heads: Uint32Array;
   readonly arena?: Int32Arena;
+  /** each chunk's postage batch, by chunk id (Bee reads it; absent, or shorter than `heads`: batch 0) */
+  batches?: Int32Array;
 }

@@ -2,7 +2,7 @@ import { formatMicros } from '../core/units.js';
 import { CAUSES, type Cause, type Copy } from '../check/stream/dup-causes.js';
 import { esc, section, table, TABLE_ROWS, type Column } from './html-kit.js';
 import type { ResultJson } from './result.js';
-import { int } from './spec-kit.js';
+import { allowedDuplicates, int } from './spec-kit.js';
 import { listedViolations, nodeTrouble, type NodeTrouble } from './trouble.js';
 import { exampleStoryLink, type ReportStories } from './html-story.js';
 
@@ -25,6 +25,9 @@ export function nodeTable(r: ResultJson): string {
     { head: 'violations', cell: (t) => (t.violations === 0 ? '' : listed.has(t.firstViolation) ? `<a href="#violation-${t.firstViolation}">${int(t.violations)}</a>` : int(t.violations)), num: true, has: (t) => t.violations },
     { head: 'missing AoR', cell: (t) => (t.missing ? int(t.missing) : ''), num: true, has: (t) => t.missing },
     { head: 'drops (by peer)', cell: (t) => (t.drops ? `${int(t.drops)} <span class="note">${esc(peers(t.dropPeers))}</span>` : ''), has: (t) => t.drops },
+    { head: 'radius at end', cell: (t) => String(t.radius), num: true, has: (t) => (t.radius === undefined ? 0 : 1) },
+    { head: 'radius changes', cell: (t) => (t.radiusChanges ? int(t.radiusChanges) : ''), num: true, has: (t) => t.radiusChanges ?? 0 },
+    { head: 'evicted', cell: (t) => (t.evicted ? int(t.evicted) : ''), num: true, has: (t) => t.evicted ?? 0 },
     { head: 'depth at end', cell: (t) => String(t.depth), num: true, has: () => 1 },
     { head: 'depth changes', cell: (t) => (t.depthChanges ? int(t.depthChanges) : ''), num: true, has: (t) => t.depthChanges },
     { head: 'down', cell: (t) => (t.downs ? `${t.downs}× ${esc(formatMicros(t.downMicros))}` : ''), num: true, has: (t) => t.downs },
@@ -81,7 +84,7 @@ export function duplicateCauses(r: ResultJson, stories?: ReportStories): string 
     ...(stories ? [{ head: 'story', cell: (e: { i: number }) => exampleStoryLink(stories, e.i, r) }] : []),
   ], true, (e) => `duplicate-${e.i}`);
   const notes = [
-    `${int(total)} duplicate deliveries (allowed: ${int(r.expect.maxDuplicates)}); ${int(explained)} explained from the offers, wants and deliveries on the wire.`,
+    `${int(total)} duplicate deliveries (allowed: ${allowedDuplicates(r)}); ${int(explained)} explained from the offers, wants and deliveries on the wire.`,
     d.unsolicited > 0 ? `${int(d.unsolicited)} chunks arrived with no want for them from that sender outstanding.` : '',
     d.untracked > 0 ? `${int(d.untracked)} wants were not tracked (too many outstanding at once).` : '',
   ].filter(Boolean);

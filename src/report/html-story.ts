@@ -26,7 +26,7 @@ export function violationStoryLink(s: ReportStories | undefined, i: number): str
 export function exampleStoryLink(s: ReportStories | undefined, n: number, r: ResultJson): string {
   if (!s) return '';
   if (s.examples.has(n)) return `<a href="#story-duplicate-${n}">story</a>`;
-  const e = r.diagnosis?.duplicates.examples[n];
+  const e = r.diagnosis?.duplicates?.examples[n];
   const j = e ? r.violations.findIndex((v) => v.kind === 'duplicate' && v.nodeIndex === e.node && v.chunk === e.chunk && v.at === e.second.at) : -1;
   return j >= 0 && s.violations.has(j) ? `<a href="#story-violation-${j}">story</a>` : '';
 }

@@ -3,6 +3,7 @@ import type { SweepJson } from './sweep.js';
 import { renderCharts } from './render.js';
 import type { ResultJson } from './result.js';
 import { compareRunCharts, compareSweepCharts, int, runCharts, sweepCharts, type Chart } from './specs.js';
+import { allowedDuplicates, duplicatesTolerated } from './spec-kit.js';
 import { duplicateCauses, nodeTable } from './html-diagnosis.js';
 import { badge, esc, facts, figure, page, section, table } from './html-kit.js';
 import { listedViolations } from './trouble.js';
@@ -14,11 +15,11 @@ const where = (v: Violation) => [v.node ? `node ${v.nodeIndex} (${v.node.slice(0
 
 /** The violations table; each row's anchor is `violation-<its index in result.json's violations>`. */
 function violations(r: ResultJson, stories: ReportStories | undefined): string {
-  const dupTolerated = r.metrics.duplicates <= r.expect.maxDuplicates;
+  const dupTolerated = duplicatesTolerated(r);
   const shown = listedViolations(r).map((i) => ({ ...r.violations[i]!, i }));
   const kinds = [...new Set(r.violations.map((v) => v.kind))];
   const counts = kinds.map((k) => `${k}: ${int(r.truncated[k] ?? r.violations.filter((v) => v.kind === k).length)}`).join(', ');
-  const intro = r.violations.length === 0 ? '<p>No violations: every AoR pair held, the run went quiescent, no duplicate delivery.</p>' : `<p class="note">${esc(counts)}${dupTolerated && r.metrics.duplicates > 0 ? ` — ${int(r.metrics.duplicates)} duplicates are within the allowed ${int(r.expect.maxDuplicates)} (see Duplicates above), so they are not listed here.` : ''}</p>`;
+  const intro = r.violations.length === 0 ? '<p>No violations: every AoR pair held, the run went quiescent, no duplicate delivery.</p>' : `<p class="note">${esc(counts)}${dupTolerated && r.metrics.duplicates > 0 ? ` — ${int(r.metrics.duplicates)} duplicates are within the allowed ${allowedDuplicates(r)} (see Duplicates above), so they are not listed here.` : ''}</p>`;
   const rows = shown.length === 0 ? '' : table<Violation & { i: number }>(shown, [
     { head: 'what', cell: (v) => esc(v.kind) },
     { head: 'where', cell: (v) => (v.nodeIndex !== undefined && r.diagnosis ? `<a href="#node-${v.nodeIndex}">${esc(where(v))}</a>` : esc(where(v))) },
@@ -45,7 +46,7 @@ function runHeader(r: ResultJson): string {
   const protocol = (r.config.protocol ?? {}) as Record<string, unknown>;
   const missing = m.aorPairs - m.aorHeld;
   const drops = Object.values(m.drops).reduce((a, b) => a + b, 0);
-  const expectation = `expected ${r.expect.verdict}, at most ${int(r.expect.maxDuplicates)} duplicates: ${r.expectationMet ? 'met' : 'NOT met'}`;
+  const expectation = `expected ${r.expect.verdict}, at most ${allowedDuplicates(r)} duplicates: ${r.expectationMet ? 'met' : 'NOT met'}`;
   const glance = `${int(m.aorHeld)} of ${int(m.aorPairs)} (chunk, AoR node) pairs held${missing ? ` — <b>${int(missing)} missing</b>` : ''}; ${missing ? 'last pair stored' : 'converged'} at ${esc(formatMicros(m.convergenceMicros))} of virtual time; ${int(m.duplicates)} duplicate deliveries; ${int(m.messagesTotal)} messages.`;
   return `<header>
 <h1>${esc(r.scenario)} ${badge(r.verdict === 'pass', r.verdict.toUpperCase())} <span class="muted">${esc(expectation)}</span></h1>
@@ -53,7 +54,7 @@ function runHeader(r: ResultJson): string {
 <p class="glance">${glance}</p>
 ${(r.warnings ?? []).map((w) => `<p class="warning">warning: ${esc(w)}</p>`).join('\n')}
 ${facts([
-    ['seed', String(r.seed)], ['config', r.configHash], ['fingerprint', r.fingerprint], ['protocol', String(protocol.version ?? '?')],
+    ['seed', String(r.seed)], ['config', r.configHash], ['fingerprint', r.fingerprint], ['protocol', String(protocol.kind === 'bee' ? 'bee' : (protocol.version ?? '?'))],
     ['nodes', int(m.nodes)], ['chunks', int(m.chunks)], ['converged', formatMicros(m.convergenceMicros)], ['quiet from', formatMicros(m.quietMicros ?? m.endMicros)],
     ['events', int(m.events)], ['messages', int(m.messagesTotal)], ['bytes', int(m.bytes)], ['deliveries', int(m.deliveries)],
     ['duplicates', int(m.duplicates)], ['beyond AoR', int(m.redundancy)], ['drops', int(drops)], ['wall', `${int(m.wallMs)} ms`],
@@ -74,7 +75,7 @@ export async function runReportHtml(r: ResultJson, stories?: ReportStories): Pro
   };
   const body = r.diagnosis
     ? [
-        fig('faults'), fig('convergence'), fig('depth-strip'), fig('depth-groups'), fig('subscriptions'), nodeTable(r), fig('duplicates'), fig('by-depth'), duplicateCauses(r, stories),
+        fig('faults'), fig('convergence'), fig('radius-strip'), fig('radius-groups'), fig('reserve'), fig('removals'), fig('depth-strip'), fig('depth-groups'), fig('subscriptions'), nodeTable(r), fig('duplicates'), fig('by-depth'), duplicateCauses(r, stories),
         fig('completion'), fig('latency'), fig('messages'), fig('bytes'), fig('depths'), fig('degree'), violations(r, stories), storiesSection(r, stories),
       ]
     : [fig('convergence'), OLD_RESULT, fig('by-depth'), fig('completion'), fig('messages'), fig('bytes'), fig('latency'), fig('duplicates'), firstDuplicates(r), fig('depths'), fig('degree'), violations(r, stories), storiesSection(r, stories)];

@@ -1,7 +1,6 @@
 import { hashString } from '../core/fingerprint.js';
 import { upperBound } from '../core/sorted.js';
 import type { Micros } from '../core/units.js';
-import { MSG_NAMES } from '../protocol/stream/messages.js';
 import type { RunOutcome } from '../scenario/runner.js';
 import type { Scenario } from '../scenario/schema.js';
 import type { Topology } from '../topology/topology.js';
@@ -25,7 +24,8 @@ export interface ResultJson {
   violations: { kind: string; chunk?: string; node?: string; nodeIndex?: number; at: Micros; detail: string }[];
   truncated: Record<string, number>;
   metrics: Metrics;
-  nodes: { index: number; id: string; depth: number; up: boolean; stored: number }[];
+  /** `radius`: Bee runs only, the storage radius each node announced last (as the checker observed it) */
+  nodes: { index: number; id: string; depth: number; up: boolean; stored: number; radius?: number }[];
   links: [string, string][];
   /** `holders`: indexes into `nodes` (a 10k-node run has tens of millions of holders: ids would be 66 bytes each) */
   chunks: { addr: string; origin: string; holders: number[]; deliveries: number; aor: number; aorHeld: number; goOracle?: { expected: number; reached: number } }[];
@@ -60,12 +60,14 @@ export interface Metrics {
   /** the goroutine runtime's machine: steps run, core time they took, the longest wait for a core (absent: serial) */
   machine?: { steps: number; busyMicros: number; maxWaitMicros: number };
   wallMs: number;
+  /** the protocol's own measures (Bee: outOfRadius, evicted, radiusUp, radiusDown); absent when it has none */
+  protocol?: Record<string, number>;
 }
 
 export interface Series {
   /** share of (chunk, AoR node) pairs held, and holders beyond the AoR per AoR pair, over virtual time */
   convergence: { t: Micros[]; aor: number[]; beyond: number[] };
-  /** share of AoR pairs held over time, per depth of the holding node */
+  /** share of AoR pairs held over time, per responsibility threshold of the holding node (stream!: its depth; Bee: its radius) */
   byDepth: Record<string, { t: Micros[]; held: number[]; pairs: number }>;
   messages: { width: Micros; rows: Record<string, number[]> };
   bytes: { width: Micros; rows: Record<string, number[]> };
@@ -112,8 +114,9 @@ export function buildResult(o: RunOutcome, file: string, hash: string, mutant?: 
     ...(c.goOracle ? { goOracle: c.goOracle } : {}),
   }));
   const messages: Record<string, number> = {};
-  for (const name of MSG_NAMES) if (o.traffic.messages[name]) messages[name] = o.traffic.messages[name]!;
+  for (const name of o.traffic.names) if (o.traffic.messages[name]) messages[name] = o.traffic.messages[name]!;
   const diag = buildDiagnosis(o, hexChunk);
+  const bee = o.scenario.protocol.kind === 'bee';
   return {
     pullsim: 1,
     scenario: o.scenario.name,
@@ -157,8 +160,9 @@ export function buildResult(o: RunOutcome, file: string, hash: string, mutant?: 
       goOracleUnreached: v.chunks.reduce((a, c) => a + (c.goOracle ? c.goOracle.expected - c.goOracle.reached : 0), 0),
       ...(w.machine ? { machine: { steps: w.machine.steps, busyMicros: w.machine.busyMicros, maxWaitMicros: w.machine.maxWait } } : {}),
       wallMs: Math.round(o.wallMs),
+      ...(Object.keys(o.checks.metrics).length > 0 ? { protocol: o.checks.metrics } : {}),
     },
-    nodes: t.ids.map((id, i) => ({ index: i, id, depth: v.depths[i]!, up: w.up[i]!, stored: w.nodes[i]!.storedCount })),
+    nodes: t.ids.map((id, i) => ({ index: i, id, depth: v.depths[i]!, up: w.up[i]!, stored: w.nodes[i]!.storedCount, ...(bee ? { radius: v.thresholds[i]! } : {}) })),
     links: w.links().map(([a, b]): [string, string] => [t.ids[a]!, t.ids[b]!]),
     chunks,
     series: buildSeries(o),
@@ -184,7 +188,7 @@ function buildSeries(o: RunOutcome): Series {
   for (let i = 0; i < pairs.node.length; i++) {
     const node = pairs.node[i]!;
     const at = pairs.storedAt[i]!;
-    const d = v.depths[node]!;
+    const d = v.thresholds[node]!;
     let g = byDepthTimes.get(d);
     if (!g) byDepthTimes.set(d, (g = { times: [], pairs: 0 }));
     g.pairs++;
@@ -210,7 +214,7 @@ function buildSeries(o: RunOutcome): Series {
     bytes: o.traffic.byteSeries.toJSON(),
     duplicates: o.checks.duplicateSeries,
     latency: latencySummary(latencies),
-    nodeCompletion: [...completion].sort((a, b) => a[0] - b[0]).map(([index, c]) => ({ index, depth: v.depths[index]!, completedAt: c.missing ? null : c.at, pairs: c.pairs })),
+    nodeCompletion: [...completion].sort((a, b) => a[0] - b[0]).map(([index, c]) => ({ index, depth: v.thresholds[index]!, completedAt: c.missing ? null : c.at, pairs: c.pairs })),
     marks: o.traffic.marks,
     degree,
   };

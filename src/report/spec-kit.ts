@@ -1,6 +1,7 @@
 import { scaleLinear, scaleOrdinal } from 'd3-scale';
 import type { TopLevelSpec } from 'vega-lite';
 import { formatMicros, type Micros } from '../core/units.js';
+import { BEE_MSG_NAMES } from '../protocol/bee/messages.js';
 import { MSG_NAMES } from '../protocol/stream/messages.js';
 import type { ResultJson } from './result.js';
 
@@ -38,14 +39,25 @@ export const HALF = 430;
 /** The smallest text on any chart, px. */
 export const FONT = 11;
 
+/** What a node's responsibility threshold is called in a run: stream!'s depth, Bee's storage radius. */
+export const thresholdName = (r: ResultJson): 'depth' | 'radius' => ((r.config.protocol as { kind?: string } | undefined)?.kind === 'bee' ? 'radius' : 'depth');
+
+/** The duplicates a run's expectation allows, as the page says it. */
+export const allowedDuplicates = (r: ResultJson): string => (r.expect.maxDuplicates === null ? 'any number' : int(r.expect.maxDuplicates));
+
+/** The run's duplicates are within its expectation's bound (null: unbounded). */
+export const duplicatesTolerated = (r: ResultJson): boolean => r.metrics.duplicates <= (r.expect.maxDuplicates ?? Infinity);
+
 /** 1234567 -> "1,234,567", the same on every machine (no locale). */
 export function int(n: number): string {
   const s = String(Math.round(Math.abs(n))).replace(/\B(?=(\d{3})+(?!\d))/g, ',');
   return n < 0 ? `-${s}` : s;
 }
 
-/** Message types keep their colour on every chart and every page. */
-export const msgColour: (type: string) => string = scaleOrdinal<string, string>().domain(MSG_NAMES).range(PALETTE);
+/** Every protocol's message names, in the order charts stack them: stream!'s, then Bee's. */
+export const MESSAGE_ORDER: readonly string[] = [...MSG_NAMES, ...BEE_MSG_NAMES];
+/** Message types keep their colour on every chart and every page (Bee's names after stream!'s: theirs keep their colours). */
+export const msgColour: (type: string) => string = scaleOrdinal<string, string>().domain(MESSAGE_ORDER).range(PALETTE);
 /** Kademlia depths: categorical, so adjacent depths differ clearly (depth d always has the same colour). */
 export const DEPTH_COLOURS = ['#4e79a7', '#f28e2b', '#59a14f', '#e15759', '#b07aa1', '#edc948', '#17becf', '#9c755f', '#ff9da7', '#76b7b2', '#bcbd22', '#7f3c8d'];
 /** A stopped node. */

@@ -1,10 +1,10 @@
 import { scaleLinear } from 'd3-scale';
 import { formatMicros } from '../core/units.js';
-import { MSG_NAMES } from '../protocol/stream/messages.js';
 import type { ResultJson } from './result.js';
+import { beeCharts } from './spec-bee.js';
 import { depthGroups, depthStrip, stripNodes, subscriptionChart } from './spec-depth.js';
 import { bandWindows, faultBands, faultLanes } from './spec-faults.js';
-import { BAD, CONFIG, HALF, LabelRows, MAX_ROWS, NARROW, PALETTE, TIP, WIDE, colours, curve, depthColour, hoverSlices, inUnit, int, msgColour, percentileRules, rebucket, round, ruleLayers, runEnd, scenarioMarks, share, timeAxis, top, xTime, type Chart, type Obj, type Row, type TimeAxis } from './spec-kit.js';
+import { allowedDuplicates, BAD, CONFIG, MESSAGE_ORDER, thresholdName, HALF, LabelRows, MAX_ROWS, NARROW, PALETTE, TIP, WIDE, colours, curve, depthColour, hoverSlices, inUnit, int, msgColour, percentileRules, rebucket, round, ruleLayers, runEnd, scenarioMarks, share, timeAxis, top, xTime, type Chart, type Obj, type Row, type TimeAxis } from './spec-kit.js';
 import { nodeTrouble } from './trouble.js';
 export { int, MAX_ROWS, PALETTE, runEnd, timeAxis, type Chart } from './spec-kit.js';
 export { compareRunCharts, compareSweepCharts, convergenceBins, sweepCharts } from './spec-sweep.js';
@@ -50,8 +50,11 @@ function convergence(r: ResultJson, ax: TimeAxis, width: number): Chart {
   const protocol = (r.config.protocol ?? {}) as Record<string, unknown>;
   const timeout = typeof protocol.serverBatchTimeout === 'number' ? formatMicros(protocol.serverBatchTimeout) : '2s';
   const batch = typeof protocol.batchSize === 'number' ? protocol.batchSize : 64;
+  const head = `Top: share of the ${int(r.metrics.aorPairs)} (chunk, area-of-responsibility node) pairs held. Bottom: copies held outside every area of responsibility, per AoR pair. `;
+  const bee = `An area of responsibility is a node's storage radius. The puller starts once a node's warm-up ends (${typeof protocol.warmupTime === 'number' ? formatMicros(protocol.warmupTime) : '5m'} after its first connection); a server offers a page once it has ${typeof protocol.maxPage === 'number' ? protocol.maxPage : 250} chunks or ${typeof protocol.pageTimeout === 'number' ? formatMicros(protocol.pageTimeout) : '1s'} after its last one. Shaded: faults; dashed: the scenario's events; hover for values.`;
+  if (thresholdName(r) === 'radius') return { id: 'convergence', title: 'Convergence', caption: head + bee, spec, wide: true };
   const caption =
-    `Top: share of the ${int(r.metrics.aorPairs)} (chunk, area-of-responsibility node) pairs held. Bottom: copies held outside every area of responsibility, per AoR pair. ` +
+    head +
     `The curve climbs in steps about ${timeout} apart: a server offers a batch once it has ${batch} hashes or ${timeout} after the last hash it collected (the server's idle batch timeout), ` +
     `so a burst's chunks wait up to ${timeout} at every hop. Shaded: faults; dashed: the scenario's events; hover for values.`;
   return { id: 'convergence', title: 'Convergence', caption, spec, wide: true };
@@ -65,25 +68,27 @@ function byDepth(r: ResultJson, ax: TimeAxis): Chart {
     const s = r.series.byDepth[String(d)]!;
     return curve(ax, s.t, (i) => ({ held: round(s.held[i]!), depth: name(d) }), Math.min(budget, 300));
   });
-  const tip = (t: number) => `${formatMicros(t)}: ${depths.map((d) => `depth ${d} ${pct(at(r.series.byDepth[String(d)]!.t, r.series.byDepth[String(d)]!.held, t) ?? 0)}`).join(', ')}`;
+  const what = thresholdName(r);
+  const tip = (t: number) => `${formatMicros(t)}: ${depths.map((d) => `${what} ${d} ${pct(at(r.series.byDepth[String(d)]!.t, r.series.byDepth[String(d)]!.held, t) ?? 0)}`).join(', ')}`;
   const spec = top(HALF, 220, {
     layer: [
       ...faultBands(ax, bandWindows(r), HALF, r.metrics.endMicros, new LabelRows(0, HALF)),
-      { data: { values: rows }, mark: { type: 'line', strokeWidth: 2, interpolate: 'step-after' }, encoding: { x: xTime(ax), y: share('held', 'AoR pairs held'), color: { field: 'depth', type: 'nominal', ...colours(depths.map(name), depths.map(depthColour), 4, 'depth (AoR pairs)') } } },
+      { data: { values: rows }, mark: { type: 'line', strokeWidth: 2, interpolate: 'step-after' }, encoding: { x: xTime(ax), y: share('held', 'AoR pairs held'), color: { field: 'depth', type: 'nominal', ...colours(depths.map(name), depths.map(depthColour), 4, `${what} (AoR pairs)`) } } },
       hoverSlices(ax, tip, 40),
     ],
   });
-  return { id: 'by-depth', title: 'Progress per depth', caption: 'Share of AoR pairs held, grouped by the Kademlia depth of the holding node at the end.', spec };
+  const caption = `Share of AoR pairs held, grouped by the ${what === 'radius' ? 'storage radius' : 'Kademlia depth'} of the holding node at the end.`;
+  return { id: 'by-depth', title: `Progress per ${what}`, caption, spec };
 }
 
 function traffic(r: ResultJson, ax: TimeAxis, which: 'messages' | 'bytes'): Chart {
   const src = r.series[which];
   const { width, rows } = rebucket(src.width, src.rows, 120, ax);
-  const types = MSG_NAMES.filter((n) => rows.some(([k]) => k === n));
+  const types = MESSAGE_ORDER.filter((n) => rows.some(([k]) => k === n));
   const [scale, unit] = which === 'bytes' ? [1e6, 'MB/s'] : [1, 'messages/s'];
   const values: Row[] = [];
   for (const [type, counts] of rows) {
-    const o = MSG_NAMES.indexOf(type as (typeof MSG_NAMES)[number]);
+    const o = MESSAGE_ORDER.indexOf(type);
     counts.forEach((v, i) => values.push({ t: inUnit(ax, i * width), v: round(v / scale / (width / 1e6)), type, o }));
   }
   const len = Math.max(0, ...rows.map(([, c]) => c.length));
@@ -126,6 +131,7 @@ const SCATTER_NODES = 600;
 /** Per-node completion against depth: a jittered scatter, or circles sized by count when there are too many nodes. */
 function completion(r: ResultJson, ax: TimeAxis): Chart {
   const nodes = r.series.nodeCompletion;
+  const what = thresholdName(r);
   const end = inUnit(ax, r.metrics.quietMicros ?? r.metrics.endMicros);
   let rows: Row[];
   let size: Obj = { value: 22 };
@@ -134,7 +140,7 @@ function completion(r: ResultJson, ax: TimeAxis): Chart {
       depth: round(n.depth + (((n.index * 0.6180339887) % 1) - 0.5) * 0.6),
       t: n.completedAt === null ? end : inUnit(ax, n.completedAt),
       state: n.completedAt === null ? 'incomplete' : 'complete',
-      tip: `node ${n.index} (depth ${n.depth}): ${n.completedAt === null ? 'incomplete' : `all ${int(n.pairs)} AoR pairs held at ${formatMicros(n.completedAt)}`}`,
+      tip: `node ${n.index} (${what} ${n.depth}): ${n.completedAt === null ? 'incomplete' : `all ${int(n.pairs)} AoR pairs held at ${formatMicros(n.completedAt)}`}`,
     }));
   } else {
     const step = (ax.domain[1] - ax.domain[0]) / 60;
@@ -145,7 +151,7 @@ function completion(r: ResultJson, ax: TimeAxis): Chart {
       const key = `${n.depth}|${t}|${state}`;
       const b = bins.get(key) ?? { depth: n.depth, t, state, count: 0, tip: '' };
       b.count = (b.count as number) + 1;
-      b.tip = `${int(b.count)} nodes at depth ${n.depth} ${state === 'complete' ? `completed at about ${t} ${ax.title.replace(/.*\(|\)/g, '')}` : 'incomplete'}`;
+      b.tip = `${int(b.count)} nodes at ${what} ${n.depth} ${state === 'complete' ? `completed at about ${t} ${ax.title.replace(/.*\(|\)/g, '')}` : 'incomplete'}`;
       bins.set(key, b);
     }
     rows = [...bins.values()];
@@ -156,7 +162,7 @@ function completion(r: ResultJson, ax: TimeAxis): Chart {
     data: { values: rows },
     mark: { type: 'point', filled: true, opacity: 0.7, aria: true },
     encoding: {
-      x: { field: 'depth', type: 'quantitative', title: 'depth of the node', scale: { zero: false, padding: 10, ...(depths.length ? {} : { domain: [0, 1] }) }, axis: { values: depths, format: 'd' } },
+      x: { field: 'depth', type: 'quantitative', title: `${what} of the node`, scale: { zero: false, padding: 10, ...(depths.length ? {} : { domain: [0, 1] }) }, axis: { values: depths, format: 'd' } },
       y: { ...xTime(ax), title: `completed at, ${ax.title}` },
       color: { field: 'state', type: 'nominal', ...colours(['complete', 'incomplete'], [PALETTE[0]!, BAD]) },
       shape: { field: 'state', type: 'nominal', scale: { domain: ['complete', 'incomplete'], range: ['circle', 'cross'] }, legend: { title: null, orient: 'bottom', direction: 'horizontal' } },
@@ -164,7 +170,7 @@ function completion(r: ResultJson, ax: TimeAxis): Chart {
       ...TIP,
     },
   });
-  return { id: 'completion', title: 'Per-node completion', caption: 'When each node held the last of its AoR pairs, against its depth (incomplete nodes drawn as crosses at the end of the run).', spec };
+  return { id: 'completion', title: 'Per-node completion', caption: `When each node held the last of its AoR pairs, against its ${what} (incomplete nodes drawn as crosses at the end of the run).`, spec };
 }
 
 function duplicates(r: ResultJson, ax: TimeAxis): Chart {
@@ -182,7 +188,7 @@ function duplicates(r: ResultJson, ax: TimeAxis): Chart {
       },
     ],
   });
-  return { id: 'duplicates', title: 'Duplicates over time', caption: `${int(r.metrics.duplicates)} chunk deliveries to a node that already held the chunk (allowed: ${int(r.expect.maxDuplicates)}).`, spec };
+  return { id: 'duplicates', title: 'Duplicates over time', caption: `${int(r.metrics.duplicates)} chunk deliveries to a node that already held the chunk (allowed: ${allowedDuplicates(r)}).`, spec };
 }
 
 /** Counts of integer values as bars; many distinct values are grouped into at most 60 d3-scale bins. */
@@ -228,10 +234,12 @@ function wide(build: (width: number) => Chart | undefined): Chart | undefined {
 /** Every chart of a run report, in page order (a result without a diagnosis has no faults, depth or subscription charts). */
 export function runCharts(r: ResultJson): Chart[] {
   const ax = timeAxis(runEnd(r));
-  const strip = stripNodes(nodeTrouble(r));
+  const trouble = nodeTrouble(r);
+  const strip = stripNodes(trouble);
   const charts = [
     wide((w) => faultLanes(r, ax, w)),
     wide((w) => convergence(r, ax, w)),
+    ...beeCharts(r, ax, trouble, wide),
     wide((w) => depthStrip(r, ax, w, strip)),
     depthGroups(r, ax, HALF),
     subscriptionChart(r, ax, HALF),

@@ -28,6 +28,10 @@ export interface NodeTrouble {
   /** StreamInfoReqs after a connection's first (subscriptions widened), and quit bins derived from depth changes */
   resubscribes: number;
   quits: number;
+  /** Bee: the storage radius at the end, its changes, and the chunks the node evicted */
+  radius?: number;
+  radiusChanges?: number;
+  evicted?: number;
 }
 
 /** Every node of the run, most troubled first: violations, missing pairs, drops, depth changes and downs, duplicates. */
@@ -38,7 +42,8 @@ export function nodeTrouble(r: ResultJson): NodeTrouble[] {
   const rows: NodeTrouble[] = r.nodes.map((x, i) => ({
     index: i, id: x.id, depth: x.depth, up: x.up, violations: 0, firstViolation: -1, missing: d.missing[i] ?? 0,
     drops: d.drops.byNode[i] ?? 0, dropPeers: [], depthChanges: d.depth.changes[i] ?? 0, downs: 0, downMicros: 0,
-    duplicates: d.duplicatesByNode[i] ?? 0, duplicatePeers: [], resubscribes: d.subscriptions.resubscribes[i] ?? 0, quits: d.subscriptions.quits[i] ?? 0,
+    duplicates: d.duplicatesByNode[i] ?? 0, duplicatePeers: [], resubscribes: d.subscriptions?.resubscribes[i] ?? 0, quits: d.subscriptions?.quits[i] ?? 0,
+    ...(d.bee ? { radius: x.radius ?? 0, radiusChanges: d.bee.radius.changes[i] ?? 0, evicted: d.bee.evictedByNode[i] ?? 0 } : {}),
   }));
   r.violations.forEach((v, k) => {
     const row = v.nodeIndex !== undefined && v.kind !== 'duplicate' ? rows[v.nodeIndex] : undefined;
@@ -66,7 +71,7 @@ export function nodeTrouble(r: ResultJson): NodeTrouble[] {
 
 /** The indexes (into r.violations) of the violations the page lists: all but tolerated duplicates, at most a table's rows. */
 export function listedViolations(r: ResultJson): number[] {
-  const dupTolerated = r.metrics.duplicates <= r.expect.maxDuplicates;
+  const dupTolerated = r.metrics.duplicates <= (r.expect.maxDuplicates ?? Infinity);
   const out: number[] = [];
   r.violations.forEach((v, i) => (v.kind === 'duplicate' && dupTolerated ? undefined : out.push(i)));
   return out.slice(0, TABLE_ROWS);

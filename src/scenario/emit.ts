@@ -77,7 +77,7 @@ export function eventsJson(events: readonly TimedAction[], t: Topology): unknown
 }
 
 function actionJson(a: Action, ref: (r: NodeRef) => number | string): Record<string, unknown> {
-  if ('upload' in a) return { upload: { node: ref(a.upload.node), chunks: a.upload.chunks } };
+  if ('upload' in a) return { upload: { node: ref(a.upload.node), chunks: a.upload.chunks, ...(a.upload.batch !== undefined ? { batch: a.upload.batch } : {}) } };
   if ('connect' in a) return { connect: { a: ref(a.connect.a), b: ref(a.connect.b) } };
   if ('disconnect' in a) return { disconnect: { a: ref(a.disconnect.a), b: ref(a.disconnect.b) } };
   if ('stop' in a) return { stop: { node: ref(a.stop.node) } };
@@ -92,6 +92,9 @@ function actionJson(a: Action, ref: (r: NodeRef) => number | string): Record<str
     const [lo, hi] = a.churn.downtime;
     return { churn: { rate: rateText(a.churn.rate), downtime: lo === hi ? durationText(lo) : [durationText(lo), durationText(hi)], until: durationText(a.churn.until) } };
   }
+  if ('wipe' in a) return { wipe: { node: ref(a.wipe.node) } };
+  if ('loseData' in a) return { loseData: { ...(a.loseData.node !== undefined ? { node: ref(a.loseData.node) } : {}), chunks: a.loseData.chunks } };
+  if ('expireBatch' in a) return { expireBatch: { batch: a.expireBatch.batch, ...(a.expireBatch.node !== undefined ? { node: ref(a.expireBatch.node) } : {}) } };
   return unwritable(a);
 }
 

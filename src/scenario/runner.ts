@@ -1,14 +1,13 @@
 import type { EventSink } from '../core/engine.js';
 import { createRng } from '../core/rng.js';
 import type { Micros } from '../core/units.js';
-import type { Diagnosis } from '../check/stream/diagnosis.js';
 import { Traffic } from '../check/series.js';
 import { LocalChecking, type Checking, type Judged } from '../check/session.js';
 import type { CheckSummary } from '../check/summary.js';
 import { ThreadChecking } from '../check/thread.js';
 import type { Verdict } from '../check/verdict.js';
 import { World, type WorldOptions } from '../sim/world.js';
-import { bindProtocol } from './protocols.js';
+import { bindProtocol, type RunDiagnosis } from './protocols.js';
 import type { WorldObserver } from '../sim/observer.js';
 import type { Topology } from '../topology/topology.js';
 import type { FaultLog } from './faults.js';
@@ -65,7 +64,7 @@ export interface RunOutcome {
   /** the scenario's faults as windows */
   faults: FaultLog;
   /** what the report's observers saw (runs with details only) */
-  diagnosis: Diagnosis | undefined;
+  diagnosis: RunDiagnosis | undefined;
   /** the trace, when one was asked for (its records are in time order) */
   trace: TraceLog | undefined;
 }
@@ -84,7 +83,7 @@ export function runScenario(s: Scenario, topology: Topology, o: RunOptions): Run
   const traffic = new Traffic(binding.protocol.messageNames);
   for (const ob of checking.observers) world.observe(ob);
   world.observe(traffic);
-  const diagnosis = details ? binding.diagnosis(topology.addrs, world.nodes.length) : undefined;
+  const diagnosis = details ? binding.diagnosis(topology.addrs, world.nodes.length, world.up) : undefined;
   if (diagnosis) world.observe(diagnosis);
   for (const ob of o.observers ?? []) world.observe(ob);
   const trace = o.trace ? new TraceLog(world, binding, s.protocol.neighbourhoodSize, o.trace) : undefined;
@@ -156,13 +155,14 @@ function simulateAndJudge(s: Scenario, world: World, timeline: Timeline, checkin
   const options = {
     quiescent,
     maxTime: s.run.maxTime,
-    maxDuplicates: s.expect.maxDuplicates,
+    maxDuplicates: s.expect.maxDuplicates ?? Infinity,
     maxDrops: s.expect.maxDrops,
     neighbourhoodSize: s.protocol.neighbourhoodSize,
     convergeBy: s.run.convergeWithin === null ? undefined : Math.max(0, timeline.lastFault) + s.run.convergeWithin,
     holders: details,
     minAorPairs: s.expect.minAorPairs,
     thresholdName,
+    ...(s.protocol.kind === 'bee' ? { exchange: 'stream' as const } : {}),
   };
   return checking.finish(world, options, details);
 }

@@ -1,11 +1,13 @@
 import { UsageError } from '../core/errors.js';
 import { formatMicros, parseBandwidth, parseDuration, type Micros } from '../core/units.js';
-import { LATENT_DEFECTS, MUTANTS, protocolDefaults, type LatentDefect, type Mutant, type ProtocolOptions } from '../protocol/stream/options.js';
+import { BEE_MUTANTS } from '../protocol/bee/options.js';
+import { LATENT_DEFECTS, MUTANTS, protocolDefaults, type ProtocolOptions } from '../protocol/stream/options.js';
 import type { Latency, LinkModel } from '../net/links.js';
 import type { RuntimeOptions } from '../sim/machine.js';
 import type { Shape } from '../topology/shapes.js';
 import { hiveSpec, resolveHive, type HiveOptions } from './hive-schema.js';
 import { RUNTIME, runtimeOf } from './runtime-spec.js';
+import { BEE_VERBS, STREAM_KEYS, beeConfig, refuseKey, streamConfig, withKind, BEE_FIELDS, type BeeProtocolConfig, type ProtocolKind, type StreamProtocolConfig } from './schema-protocols.js';
 import { bool, custom, fail, int, list, nullable, object, oneOf, optional, required, str, variant } from './spec.js';
 import { NAME, bandwidth, chunkAddress, downtime, duration, latency, name, nodeRef, range, rate } from './values.js';
 
@@ -13,8 +15,11 @@ import { NAME, bandwidth, chunkAddress, downtime, duration, latency, name, nodeR
 export type NodeRef = number | string;
 
 export type Action =
-  /** `chunks` new chunks; with `addresses` (chunks = their number) the chunks of exactly these addresses */
-  | { upload: { node: NodeRef; chunks: number; addresses?: string[] } }
+  /**
+   * `chunks` new chunks; with `addresses` (chunks = their number) the chunks of exactly these addresses; `batch`: the
+   * chunks' postage batch (Bee only; 0 when left out)
+   */
+  | { upload: { node: NodeRef; chunks: number; addresses?: string[]; batch?: number } }
   | { disconnect: { a: NodeRef; b: NodeRef } }
   | { connect: { a: NodeRef; b: NodeRef } }
   | { stop: { node: NodeRef } }
@@ -30,7 +35,13 @@ export type Action =
   /** ends every fault: restarts stopped nodes, restores partitioned links, resets link models, resumes dispatch */
   | { heal: Record<string, never> }
   /** random stops and restarts: `rate` stops per second (exponential gaps), each down for `downtime` */
-  | { churn: { rate: number; downtime: [Micros, Micros]; until: Micros } };
+  | { churn: { rate: number; downtime: [Micros, Micros]; until: Micros } }
+  /** Bee: the node's reserve and statestore are cleared (`db nuke`): an up node stops, is wiped and starts again */
+  | { wipe: { node: NodeRef } }
+  /** Bee: the chunks' data is lost at the node (every node when left out) while its reserve still lists them (issue 4337's state) */
+  | { loseData: { node?: NodeRef; chunks: [number, number][] } }
+  /** Bee: the node (every node when left out) sees the postage batch expire */
+  | { expireBatch: { batch: number; node?: NodeRef } };
 
 export interface LinkChange {
   a?: NodeRef;
@@ -50,6 +61,8 @@ export interface TimedAction {
 
 export type TopologySpec = { snapshot: string } | { generate: { nodes: number; seed: number; binSize: number; shape: 'hive' | Shape } };
 
+export type { BeeProtocolConfig, StreamProtocolConfig } from './schema-protocols.js';
+
 /** A scenario with every default filled in: what a run actually used (echoed in result.json). */
 export interface Scenario {
   name: string;
@@ -57,7 +70,7 @@ export interface Scenario {
   file: string;
   seed: number;
   topology: TopologySpec;
-  protocol: ProtocolOptions & { redialDelay: Micros | null };
+  protocol: StreamProtocolConfig | BeeProtocolConfig;
   hive: HiveOptions;
   links: LinkModel;
   /** how message handlers run: serial (at once, free) or goroutines on a simulated machine */
@@ -65,8 +78,11 @@ export interface Scenario {
   events: TimedAction[];
   /** convergeWithin: the liveness phase, all AoR pairs held within this long after the last fault */
   run: { until: 'quiescent' | Micros; maxTime: Micros; convergeWithin: Micros | null };
-  /** minAorPairs: fewer (chunk, AoR node) pairs checked than this fails the run (0: a vacuous run only warns) */
-  expect: { verdict: 'pass' | 'fail'; maxDuplicates: number; maxDrops: number; minAorPairs: number };
+  /**
+   * minAorPairs: fewer (chunk, AoR node) pairs checked than this fails the run (0: a vacuous run only warns);
+   * maxDuplicates null: unbounded (Bee's default: exactly-once is not a Bee guarantee); maxOutOfRadius: Bee only
+   */
+  expect: { verdict: 'pass' | 'fail'; maxDuplicates: number | null; maxDrops: number; minAorPairs: number; maxOutOfRadius?: number | null };
 }
 
 /** Every scenario default lives here (protocol defaults are the Go client's, from protocolDefaults). */
@@ -78,9 +94,6 @@ export const DEFAULTS = {
   expect: { verdict: 'pass', maxDuplicates: 0, maxDrops: 0, minAorPairs: 0 },
   generate: { seed: 1, binSize: 4, shape: 'hive' },
 } as const;
-
-// --- value specs -------------------------------------------------------------------------------------------
-
 
 // --- events --------------------------------------------------------------------------------------------------
 
@@ -136,8 +149,9 @@ const VERBS = {
       node: required(nodeRef(), 'where ("random": a random up node per chunk)'),
       chunks: optional(int(1, 10_000_000), 'how many new chunks (random addresses, keyed by the event)'),
       addresses: optional(list(chunkAddress, 'an array of 64-hex-digit chunk addresses', { min: 1, max: 10_000_000 }), 'the chunks of exactly these addresses (pullsim shrink writes them)'),
+      batch: optional(int(0, 2 ** 31 - 1), "Bee: the chunks' postage batch (0)"),
     },
-    'an object {node, chunks} or {node, addresses}',
+    'an object {node, chunks} or {node, addresses}, and a batch (Bee)',
     (o, path, file) => {
       if ((o.chunks === undefined) === (o.addresses === undefined)) fail(file, path, 'exactly one of "chunks" and "addresses"', o.chunks === undefined ? 'neither' : 'both');
     },
@@ -154,6 +168,9 @@ const VERBS = {
   partition: partitionBody,
   heal: object({}, 'an empty object {}'),
   churn: object({ rate: required(rate, 'stops per time'), downtime: required(downtime, 'how long each stopped node stays down'), until: required(duration, 'when churn ends') }, 'an object {rate, downtime, until}', undefined, { rate: '1/s', downtime: '1s', until: '10s' }),
+  wipe: oneNode,
+  loseData: object({ node: optional(nodeRef(), 'the node (every node when left out)'), chunks: required(list(range, 'an array of [from, to) index ranges into the uploaded chunks'), 'upload index ranges') }, 'an object {node, chunks}'),
+  expireBatch: object({ batch: required(int(0, 2 ** 31 - 1), 'the postage batch'), node: optional(nodeRef(), 'the node that sees it expire (all nodes when left out)') }, 'an object {batch, node}'),
 };
 
 export const EVENT = variant({ at: required(duration, 'when') }, VERBS, 'an event: "at" and one verb');
@@ -187,7 +204,7 @@ const pr = protocolDefaults('pr1538');
 const both = (k: keyof ProtocolOptions, f = (x: unknown) => JSON.stringify(x)) => (d[k] === pr[k] ? f(d[k]) : `${f(d[k])} (pr1538: ${f(pr[k])})`);
 const dur = (x: unknown) => `"${formatMicros(x as number)}"`;
 const protocol = object(
-  {
+  withKind({
     version: optional(oneOf(['head', 'pr1538'] as const), 'which Go client the protocol behaves like; sets the defaults below', 'head'),
     batchSize: optional(int(1, 4096), 'hashes per OfferedHashes', undefined, both('batchSize')),
     frameSize: optional(int(1, 4096), 'chunks per ChunkDelivery', undefined, both('frameSize')),
@@ -203,9 +220,19 @@ const protocol = object(
     dedupInFlight: optional(bool, 'a fix the Go client never had: no chunk wanted from two peers at once', undefined, both('dedupInFlight')),
     autostart: optional(bool, 'false: exchange cursors only', undefined, both('autostart')),
     latentDefects: optional(list(oneOf(LATENT_DEFECTS), `an array of names from ${LATENT_DEFECTS.join(', ')}`), "HEAD's latent defects (remove one to see the fix)", undefined, both('latentDefects')),
-    mutants: optional(list(oneOf(MUTANTS), `an array of names from ${MUTANTS.join(', ')}`), 're-introduced historical bugs', undefined, both('mutants')),
-  },
+    mutants: optional(list(oneOf([...MUTANTS, ...BEE_MUTANTS]), `an array of names from ${[...MUTANTS, ...BEE_MUTANTS].join(', ')}`), 're-introduced historical bugs (bee-<number> for protocol.kind "bee")', undefined, both('mutants')),
+  }),
   'an object of protocol settings',
+  (o, path, file, raw) => {
+    const kind = o.kind;
+    const foreign: readonly string[] = kind === 'bee' ? STREAM_KEYS : Object.keys(BEE_FIELDS);
+    for (const k of Object.keys(raw)) if (foreign.includes(k)) refuseKey(file, `${path}.${k}`, kind, raw[k]);
+    if (kind === 'stream') {
+      o.mutants?.forEach((m, i) => {
+        if (!(MUTANTS as readonly string[]).includes(m)) fail(file, `${path}.mutants[${i}]`, `a stream! mutant (one of ${MUTANTS.join(', ')}); bee-<number> mutants need protocol.kind "bee"`, m);
+      });
+    }
+  },
 );
 
 const links = object(
@@ -230,11 +257,12 @@ const run = object(
 const expect = object(
   {
     verdict: optional(oneOf(['pass', 'fail'] as const), 'the verdict this scenario should get', DEFAULTS.expect.verdict),
-    maxDuplicates: optional(int(0), 'duplicate deliveries tolerated', DEFAULTS.expect.maxDuplicates as number),
+    maxDuplicates: optional(nullable(int(0)), 'duplicate deliveries tolerated; null: unbounded', undefined, '0 (bee: null)'),
     maxDrops: optional(int(0), 'protocol drops tolerated', DEFAULTS.expect.maxDrops as number),
     minAorPairs: optional(int(0), 'fewer (chunk, AoR node) pairs checked than this fails the run; 0: an empty check only warns', DEFAULTS.expect.minAorPairs as number),
+    maxOutOfRadius: optional(nullable(int(0)), 'Bee: deliveries outside the receiver\'s radius tolerated; null: a metric only', undefined, 'null'),
   },
-  'an object {verdict, maxDuplicates, maxDrops, minAorPairs}',
+  'an object {verdict, maxDuplicates, maxDrops, minAorPairs, maxOutOfRadius}',
 );
 
 const shrunkFields = { from: required(str('the original scenario file'), 'the scenario file that was shrunk'), seed: required(int(0), 'its seed') };
@@ -264,26 +292,8 @@ export const SCENARIO = object(
 export function parseScenario(json: unknown, file: string, defaultName: string): Scenario {
   const root = SCENARIO.parse(json, '$', file);
   const p = root.protocol ?? protocol.parse({}, '$.protocol', file);
-  const defaults = protocolDefaults(p.version);
-  const pick = <K extends keyof ProtocolOptions>(k: K): ProtocolOptions[K] => (p[k] === undefined ? defaults[k] : (p[k] as ProtocolOptions[K]));
-  const protocolOptions = {
-    version: p.version,
-    batchSize: pick('batchSize'),
-    frameSize: pick('frameSize'),
-    serverBatchTimeout: pick('serverBatchTimeout'),
-    clientBatchTimeout: pick('clientBatchTimeout'),
-    syncInitBackoff: pick('syncInitBackoff'),
-    neighbourhoodSize: pick('neighbourhoodSize'),
-    syncWithinDepthOnly: pick('syncWithinDepthOnly'),
-    roundtrip: pick('roundtrip'),
-    streamState: pick('streamState'),
-    needDataCache: pick('needDataCache'),
-    dedupInFlight: pick('dedupInFlight'),
-    autostart: pick('autostart'),
-    latentDefects: pick('latentDefects') as LatentDefect[],
-    mutants: pick('mutants') as Mutant[],
-    redialDelay: p.redialDelay,
-  };
+  const kind: ProtocolKind = p.kind;
+  const protocolOptions = kind === 'bee' ? beeConfig(p, file) : streamConfig(p as Parameters<typeof streamConfig>[0]);
   const r = root.run ?? run.parse({}, '$.run', file);
   const named = new Map<string, string>();
   const events = root.events.map((e, i): TimedAction => {
@@ -297,6 +307,8 @@ export function parseScenario(json: unknown, file: string, defaultName: string):
         named.set(a, path);
       });
     }
+    if (kind === 'stream' && (BEE_VERBS as readonly string[]).includes(e.key)) fail(file, `$.events[${i}].${e.key}`, `an event of protocol.kind "bee" only (${e.key} is a fault of Bee's nodes; this scenario's protocol.kind is "stream")`, e.key);
+    if (kind === 'stream' && 'upload' in action && action.upload.batch !== undefined) refuseKey(file, `$.events[${i}].upload.batch`, kind, action.upload.batch);
     if ('churn' in action && action.churn.until <= e.at) fail(file, `$.events[${i}].churn.until`, 'a time after "at"', formatMicros(action.churn.until));
     const end = r.until === 'quiescent' ? r.maxTime : Math.min(r.until, r.maxTime);
     if (e.at > end) fail(file, `$.events[${i}].at`, `a time no later than the run's end (${r.until === 'quiescent' || r.maxTime < r.until ? 'run.maxTime' : 'run.until'} = ${formatMicros(end)})`, formatMicros(e.at));
@@ -313,11 +325,36 @@ export function parseScenario(json: unknown, file: string, defaultName: string):
     seed: root.seed,
     topology: topologySpec,
     protocol: protocolOptions,
-    hive: resolveHive(root.hive, p.redialDelay, json as Record<string, unknown>, file),
+    hive: hiveFor(kind, root.hive, p.redialDelay, json, file),
     links: root.links ?? links.parse({}, '$.links', file),
-    runtime: runtimeOf(root.runtime, file),
+    runtime: runtimeFor(kind, root.runtime, file),
     events,
     run: { until: r.until, maxTime: r.maxTime, convergeWithin: r.convergeWithin },
-    expect: root.expect ?? expect.parse({}, '$.expect', file),
+    expect: expectFor(kind, root.expect ?? expect.parse({}, '$.expect', file), file),
   };
+}
+
+/** The expectation with its protocol's defaults: duplicates bounded at 0 for stream!, unbounded for Bee (a metric). */
+function expectFor(kind: ProtocolKind, e: ReturnType<typeof expect.parse>, file: string): Scenario['expect'] {
+  const base = { verdict: e.verdict, maxDuplicates: e.maxDuplicates === undefined ? (kind === 'bee' ? null : DEFAULTS.expect.maxDuplicates) : e.maxDuplicates, maxDrops: e.maxDrops, minAorPairs: e.minAorPairs };
+  if (kind === 'bee') return { ...base, maxOutOfRadius: e.maxOutOfRadius ?? null };
+  if (e.maxOutOfRadius !== undefined) refuseKey(file, '$.expect.maxOutOfRadius', kind, e.maxOutOfRadius);
+  return base;
+}
+
+/**
+ * The hive: both models for stream!; for Bee only the simple one (the go hive models the retired Go client's dialling,
+ * not Bee's).
+ */
+function hiveFor(kind: ProtocolKind, hive: unknown, redialDelay: Micros | null, json: unknown, file: string): HiveOptions {
+  const h = resolveHive(hive as Parameters<typeof resolveHive>[0], redialDelay, json as Record<string, unknown>, file);
+  if (kind === 'bee' && h.model === 'go') fail(file, '$.hive.model', '"simple" for protocol.kind "bee" (the go hive models the Go client\'s dialling, not Bee\'s)', 'go');
+  return h;
+}
+
+/** The runtime: both for stream!; for Bee only serial (its handlers are not split at their blocking points). */
+function runtimeFor(kind: ProtocolKind, runtime: unknown, file: string): RuntimeOptions {
+  const r = runtimeOf(runtime as Parameters<typeof runtimeOf>[0], file);
+  if (kind === 'bee' && r.handlers !== 'serial') fail(file, '$.runtime.handlers', '"serial" for protocol.kind "bee" (Bee\'s handlers are not split into steps on the machine)', r.handlers);
+  return r;
 }

@@ -19,7 +19,8 @@ export interface FaultMix {
 /**
  * Swarm testing: the fault mix itself is drawn from the seed (its own `swarm` stream), so a sweep explores many
  * mixes: a churn rate and downtime, maybe a latency spike, maybe a partition into the address halves, maybe a
- * throttled node; then a heal, after which the run must converge within the scenario's bound (60 s if unset).
+ * throttled node; then a heal, after which the run must converge within the scenario's bound (60 s if unset; Bee:
+ * none, it must go quiet by run.maxTime).
  * The throttled node is a keyed pick by address (src/core/keyed-pick.ts), so it stays when another node goes.
  */
 export function withSwarmFaults(s: Scenario, seed: number, topology: Topology): { scenario: Scenario; mix: FaultMix } {
@@ -40,8 +41,11 @@ export function withSwarmFaults(s: Scenario, seed: number, topology: Topology): 
   if (mix.throttle) events.push({ at: 2 * SECOND, action: { links: { node: mix.throttle.node, bandwidth: mix.throttle.bandwidth } } });
   events.push({ at: healAt, action: { heal: {} } });
   events.sort((a, b) => a.at - b.at);
+  // Bee: no default bound: a radius may step down (and the node's responsibility grow) at any later wake-up, so its
+  // liveness phase is going quiet by run.maxTime (docs/bee.md, "Quiescence")
+  const bound = s.protocol.kind === 'bee' ? null : 60 * SECOND;
   return {
-    scenario: { ...s, events, run: { ...s.run, convergeWithin: s.run.convergeWithin ?? 60 * SECOND } },
+    scenario: { ...s, events, run: { ...s.run, convergeWithin: s.run.convergeWithin ?? bound } },
     mix,
   };
 }

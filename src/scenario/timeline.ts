@@ -7,6 +7,7 @@ import type { LinkModel } from '../net/links.js';
 import type { World } from '../sim/world.js';
 import { eventKeys } from './event-keys.js';
 import { FaultLog, churnLabel, linkLabel } from './faults.js';
+import { closestUpNode } from './landing.js';
 import { resolveRef } from './loader.js';
 import type { Action, LinkChange, NodeRef, Scenario } from './schema.js';
 
@@ -80,10 +81,13 @@ export class Timeline {
       const r = resolveRef(a.upload.node, w.topology);
       const fixed = typeof r === 'number' ? r : undefined;
       let lost = 0;
-      (a.upload.addresses ? w.namedChunks(a.upload.addresses) : w.newChunks(k, a.upload.chunks)).forEach((c, i) => {
+      const push = this.s.protocol.kind === 'bee' && this.s.protocol.pushSync;
+      const batch = a.upload.batch ?? 0;
+      (a.upload.addresses ? w.namedChunks(a.upload.addresses, batch) : w.newChunks(k, a.upload.chunks, batch)).forEach((c, i) => {
         const node = fixed ?? this.pick(k, i, true);
         this.uploaded.push(c);
-        if (node !== undefined && w.up[node]) w.upload(node, c);
+        const at = node !== undefined && w.up[node] && push ? closestUpNode(w, c) : node;
+        if (at !== undefined && w.up[at]) w.upload(at, c);
         else lost++;
       });
       if (lost > 0) this.notUploaded.push(`${lost} of the ${a.upload.chunks} chunks of events[${index}] (at ${formatMicros(w.now)}) were not uploaded: ${fixed === undefined ? 'no node was up' : `node ${fixed} was down`}`);
@@ -111,6 +115,7 @@ export class Timeline {
     } else if ('links' in a) this.changeLinks(a.links, k);
     else if ('partition' in a) this.partition(a.partition, k);
     else if ('heal' in a) this.heal();
+    else if ('wipe' in a || 'loseData' in a || 'expireBatch' in a) this.nodeFault(a, k);
     else {
       this.churnRate = a.churn.rate;
       this.churnDown = a.churn.downtime;
@@ -119,6 +124,32 @@ export class Timeline {
       this.chains.push({ key: k, round: 0 });
       this.scheduleChurn(this.chains.length - 1);
     }
+  }
+
+  /**
+   * Faults of a protocol's nodes (Bee's; the schema refuses them for stream!): a wipe (an up node stops, is wiped
+   * and starts again at once; a stopped one is wiped and stays down), data lost while the store lists it and a
+   * batch expiry, at one node or at all (down ones too: their reserve persists).
+   */
+  private nodeFault(a: Extract<Action, { wipe: unknown } | { loseData: unknown } | { expireBatch: unknown }>, k: Key): void {
+    const w = this.world;
+    const of = (n: number) => w.nodes[n]!;
+    if ('wipe' in a) {
+      const n = this.node(a.wipe.node, k, 0);
+      const up = w.up[n]!;
+      if (up) w.stop(n);
+      of(n).wipe!();
+      if (up) w.restart(n);
+    } else if ('loseData' in a) {
+      for (const n of this.nodesOf(a.loseData.node, k)) {
+        for (const [from, to] of a.loseData.chunks) for (let i = from; i < to && i < this.uploaded.length; i++) of(n).loseData!(this.uploaded[i]!);
+      }
+    } else for (const n of this.nodesOf(a.expireBatch.node, k)) of(n).expireBatch!(a.expireBatch.batch);
+  }
+
+  /** The node a reference names, or every node when there is none. */
+  private nodesOf(ref: NodeRef | undefined, k: Key): number[] {
+    return ref === undefined ? this.world.nodes.map((_, i) => i) : [this.node(ref, k, 0)];
   }
 
   private stop(n: number, why = 'stopped'): void {

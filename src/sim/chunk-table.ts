@@ -5,8 +5,9 @@ import { AddressTable, WORDS } from '../topology/address.js';
 
 /**
  * The chunks of a run: their addresses by chunk id, and the first word of each address where the stores read it
- * (ChunkHeads). New chunks get keyed random addresses: chunk i of a batch is keyed by (batch key, i), so the same
- * batch key gives the same addresses in any run of the seed, whatever else is uploaded.
+ * (ChunkHeads), with each chunk's postage batch (Bee's chunk identity is address, batch and stamp; a chunk id stands
+ * for one stamped chunk). New chunks get keyed random addresses: chunk i of an upload is keyed by (upload key, i),
+ * so the same key gives the same addresses in any run of the seed, whatever else is uploaded.
  */
 export class ChunkTable {
   readonly addresses = new AddressTable(1024);
@@ -16,30 +17,40 @@ export class ChunkTable {
     arena: Int32Arena,
     private readonly draws: Keyed,
   ) {
-    this.heads = { heads: new Uint32Array(1024), arena };
+    this.heads = { heads: new Uint32Array(1024), arena, batches: new Int32Array(1024) };
   }
 
-  /** `count` new chunks with uniformly random addresses; returns their ids. */
-  make(batch: Key, count: number): number[] {
+  /** `count` new chunks with uniformly random addresses keyed by `key`, stamped with postage batch `batch`; returns their ids. */
+  make(key: Key, count: number, batch = 0): number[] {
     const ids: number[] = [];
     const words = new Uint32Array(WORDS);
     for (let i = 0; i < count; i++) {
-      const k = subKey(batch, i);
+      const k = subKey(key, i);
       for (let w = 0; w < WORDS; w++) words[w] = this.draws.u32(k, w);
-      ids.push(this.add(words));
+      ids.push(this.add(words, batch));
     }
     return ids;
   }
 
   /** A chunk of a given address (a scenario may name its chunks); returns its id. */
-  add(words: ArrayLike<number>): number {
+  add(words: ArrayLike<number>, batch = 0): number {
     const id = this.addresses.addWords(words, 0);
-    if (id >= this.heads.heads.length) {
-      const h = new Uint32Array(this.heads.heads.length * 2);
-      h.set(this.heads.heads);
-      this.heads.heads = h;
+    const h = this.heads;
+    if (id >= h.heads.length) {
+      const heads = new Uint32Array(h.heads.length * 2);
+      heads.set(h.heads);
+      h.heads = heads;
+      const batches = new Int32Array(heads.length);
+      batches.set(h.batches!);
+      h.batches = batches;
     }
-    this.heads.heads[id] = this.addresses.head(id);
+    h.heads[id] = this.addresses.head(id);
+    h.batches![id] = batch;
     return id;
+  }
+
+  /** A chunk's postage batch. */
+  batchOf(chunk: number): number {
+    return this.heads.batches![chunk]!;
   }
 }

@@ -9,7 +9,8 @@ export interface WorldObserver {
   uploaded?(node: number, chunk: number, t: Micros): void;
   /** a chunk entered a node's store (by upload or by sync) */
   stored?(node: number, chunk: number, t: Micros): void;
-  removed?(node: number, chunk: number, t: Micros): void;
+  /** a chunk left a node's store; `cause` when the protocol says why (Bee: evicted, expired, lost, wiped, ...) */
+  removed?(node: number, chunk: number, t: Micros, cause?: string): void;
   /**
    * a ChunkDelivery carrying `chunk` (at `index` in the message) was dispatched to `node` by the transport; a
    * message's chunks are all reported before the node handles it

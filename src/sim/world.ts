@@ -96,7 +96,7 @@ export class World<M extends WireMessage = WireMessage, N extends ProtocolNode<M
     this.machine = opts.runtime?.handlers === 'goroutines' ? new Machine(this.engine, opts.runtime, Keyed.of(rng, 'schedule'), this.nodeKeys, protocol, () => (this.lastActive = this.engine.now)) : undefined;
     const facts = {
       stored: (node: number, c: number) => this.emit('stored', node, c),
-      removed: (node: number, c: number) => this.emit('removed', node, c),
+      removed: (node: number, c: number, cause?: string) => this.emit('removed', node, c, cause),
       state: (node: number, name: string, value: number, cause: string) => {
         for (const o of this.observers) o.stateChanged?.(node, name, value, cause, this.now);
       },
@@ -151,11 +151,8 @@ export class World<M extends WireMessage = WireMessage, N extends ProtocolNode<M
   /** What the first busy node has pending ('' when idle): for a run that never went quiet. */
   pendingWork(): string {
     if (this.inFlight > 0) return `${this.inFlight} messages in flight`;
-    for (let i = 0; i < this.nodes.length; i++) {
-      const p = this.up[i] ? this.nodes[i]!.pending?.() : '';
-      if (p) return `node ${i}: ${p}`;
-    }
-    return '';
+    const i = this.nodes.findIndex((n, j) => this.up[j] && n.pending?.());
+    return i < 0 ? '' : `node ${i}: ${this.nodes[i]!.pending!()}`;
   }
 
   /** Runs every event up to and including time `t`; the clock then reads `t`. */
@@ -171,16 +168,21 @@ export class World<M extends WireMessage = WireMessage, N extends ProtocolNode<M
   // --- chunks ------------------------------------------------------------------------------------------
 
   /**
-   * Makes `count` new chunks with uniformly random addresses; returns their ids. Chunk i's address is keyed by
-   * (`batch`, i): the same batch key gives the same addresses in any run of this seed, whatever else it uploads.
+   * Makes `count` new chunks with uniformly random addresses, stamped with postage batch `batch`; returns their ids.
+   * Chunk i's address is keyed by (`key`, i): the same key gives the same addresses in any run of this seed.
    */
-  newChunks(batch: Key, count: number): number[] {
-    return this.chunkTable.make(batch, count);
+  newChunks(key: Key, count: number, batch = 0): number[] {
+    return this.chunkTable.make(key, count, batch);
   }
 
-  /** Chunks of given addresses (a scenario names them: `pullsim shrink` writes uploads so); returns their ids. */
-  namedChunks(addresses: readonly string[]): number[] {
-    return addresses.map((hex) => this.chunkTable.add(hexWords(hex)));
+  /** A chunk's postage batch (0 unless its upload named one). */
+  batchOf(chunk: number): number {
+    return this.chunkTable.batchOf(chunk);
+  }
+
+  /** Chunks of given addresses (a scenario names them: `pullsim shrink` writes uploads so), stamped with `batch`. */
+  namedChunks(addresses: readonly string[], batch = 0): number[] {
+    return addresses.map((hex) => this.chunkTable.add(hexWords(hex), batch));
   }
 
   /** Chunk addresses by chunk id. */
@@ -384,10 +386,10 @@ export class World<M extends WireMessage = WireMessage, N extends ProtocolNode<M
     this.nodes[to]!.handle(peer, msg);
   }
 
-  private emit(kind: 'stored' | 'removed', node: number, chunk: number): void {
+  private emit(kind: 'stored' | 'removed', node: number, chunk: number, cause?: string): void {
     // a named call, not o[kind]: this runs for every chunk stored, and a keyed lookup by a variable name is slow
     if (kind === 'stored') for (const o of this.observers) o.stored?.(node, chunk, this.now);
-    else for (const o of this.observers) o.removed?.(node, chunk, this.now);
+    else for (const o of this.observers) o.removed?.(node, chunk, this.now, cause);
   }
 
   private key(a: number, b: number): number {

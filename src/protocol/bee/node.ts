@@ -1,4 +1,5 @@
-import type { Rng } from '../../core/rng.js';
+import type { Draws } from '../../core/keyed.js';
+import type { ProtocolNode } from '../api.js';
 import type { DropReason } from '../env.js';
 import { Kademlia } from '../kademlia.js';
 import type { BeeEnv } from './env.js';
@@ -21,7 +22,7 @@ import { Stabilizer } from './warmup.js';
  * and per life the warm-up detector, the reserve worker and the puller. `start()` boots a life, `stop()` ends
  * it (every connection must be gone): timers of an earlier life find their token stale.
  */
-export class BeeNode {
+export class BeeNode implements ProtocolNode<BeeMessage, BeePeer> {
   readonly reserve: Reserve;
   readonly store = new PullerStore();
   kad: Kademlia;
@@ -44,7 +45,8 @@ export class BeeNode {
     chunks: BeeChunks,
     readonly opts: BeeOptions,
     readonly env: BeeEnv,
-    readonly rng: Rng,
+    /** the node's own draws (Go's random map order under bee-4443) */
+    readonly rng: Draws,
     private readonly observer: BeeObserver | undefined,
   ) {
     this.reserve = new Reserve(id, head, chunks, observer, epochAt(env.now()));
@@ -59,6 +61,11 @@ export class BeeNode {
 
   get radius(): number {
     return this.reserve.radius;
+  }
+
+  /** index entries of the reserve */
+  get storedCount(): number {
+    return this.reserve.size;
   }
 
   get warm(): boolean {
@@ -122,6 +129,13 @@ export class BeeNode {
     this.puller?.signal();
   }
 
+  /** A Kademlia-only peer: the connection depth changes (only bee-3700 reads it) and the puller hears a signal. */
+  fakePeer(po256: number, on: boolean): void {
+    if (on) this.kad.on(po256);
+    else this.kad.off(po256);
+    this.puller?.signal();
+  }
+
   /** Connected peers as EachConnectedPeerRev walks them: deepest PO first, then in order of connection. */
   connectedPeersRev(): BeePeer[] {
     return [...this.peers.values()].sort((a, b) => b.po - a.po || a.seq - b.seq);
@@ -181,6 +195,7 @@ export class BeeNode {
   /** The node sees a batch expire (evictExpiredBatches): its chunks go, later ones fail validStamp. */
   expireBatch(batch: number): number {
     (this.expired ??= new Set()).add(batch);
+    this.observer?.expired?.(this.id, batch, this.env.now());
     return this.reserve.evictBatchBin(batch, Infinity, BINS, 'expired');
   }
 

@@ -35,4 +35,6 @@ export interface BeeObserver {
   radius(node: number, radius: number, time: Micros, cause: RadiusCause): void;
   /** warm-up ended and the puller started */
   warmedUp?(node: number, time: Micros): void;
+  /** the node saw a postage batch expire: its chunks go, and validStamp refuses the batch from now on */
+  expired?(node: number, batch: number, time: Micros): void;
 }

@@ -172,7 +172,8 @@ export class Reserve {
     this.held.delete(chunk);
     this.binCount[this.binOf(chunk)]!--;
     this.size--;
-    const wasLost = this.lost?.delete(chunk) ?? false;
-    if (!wasLost) this.observer?.removed(this.node, chunk, cause);
+    // a lost chunk was reported gone from the store ('lost'); now its index entry goes too
+    this.lost?.delete(chunk);
+    this.observer?.removed(this.node, chunk, cause);
   }
 }

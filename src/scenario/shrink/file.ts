@@ -1,5 +1,6 @@
 import { durationText, eventsJson, latencyJson } from '../emit.js';
 import type { State } from './state.js';
+import type { Scenario } from '../schema.js';
 
 /** Where a shrunk scenario came from: its `shrunk` key, which also marks the file as pullsim's output. */
 export interface Provenance {
@@ -38,7 +39,7 @@ export function shrunkJson(st: State, raw: Obj, topology: unknown, p: Provenance
   };
   const section = (k: string): Obj => (isObj(raw[k]) ? raw[k] : {});
   const own: Obj = {
-    protocol: p.mutant === undefined ? raw.protocol : { ...section('protocol'), mutants: s.protocol.mutants, latentDefects: s.protocol.latentDefects, dedupInFlight: s.protocol.dedupInFlight },
+    protocol: p.mutant === undefined ? raw.protocol : { ...section('protocol'), ...mutantKeys(s) },
     links: { ...section('links'), latency: latencyJson(s.links.latency) },
     events: eventsJson(s.events, st.topology),
     run: {
@@ -52,4 +53,10 @@ export function shrunkJson(st: State, raw: Obj, topology: unknown, p: Provenance
   for (const [k, v] of Object.entries(raw)) if (!OWN.includes(k)) out[k] = k in own ? own[k] : v;
   for (const [k, v] of Object.entries(own)) if (!(k in out) && v !== undefined) out[k] = v;
   return out;
+}
+
+/** The protocol keys a mutant sets, so the written file runs with it (stream!: also its latent defects and dedup). */
+function mutantKeys(s: Scenario): Obj {
+  const p = s.protocol;
+  return p.kind === 'bee' ? { mutants: p.mutants } : { mutants: p.mutants, latentDefects: p.latentDefects, dedupInFlight: p.dedupInFlight };
 }

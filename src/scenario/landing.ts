@@ -1,0 +1,31 @@
+import { WORDS } from '../topology/address.js';
+import type { World } from '../sim/world.js';
+
+/**
+ * Where Bee's push sync lands an uploaded chunk: the up node closest to it by XOR distance over the whole address.
+ * Bee forwards a pushed chunk toward the closest peer it knows (pkg/pushsync/pushsync.go: pushToClosest) and the
+ * first node within its radius stores it (handler); the model skips the forwarding path and its messages and puts
+ * the chunk at the closest up node, from where pull sync spreads it through the neighbourhood. A scan of the nodes
+ * per chunk: runs of a few thousand nodes and chunks take milliseconds.
+ */
+export function closestUpNode(world: World, chunk: number): number | undefined {
+  const a = world.topology.addrs.words;
+  const c = world.chunks.words;
+  let best = -1;
+  for (let i = 0; i < world.nodes.length; i++) {
+    if (!world.up[i]) continue;
+    if (best < 0) {
+      best = i;
+      continue;
+    }
+    for (let k = 0; k < WORDS; k++) {
+      const x = (a[i * WORDS + k]! ^ c[chunk * WORDS + k]!) >>> 0;
+      const y = (a[best * WORDS + k]! ^ c[chunk * WORDS + k]!) >>> 0;
+      if (x !== y) {
+        if (x < y) best = i;
+        break;
+      }
+    }
+  }
+  return best < 0 ? undefined : best;
+}
