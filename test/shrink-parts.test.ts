@@ -106,6 +106,30 @@ test('a chunk no node took is left out, and remove ranges after it move down by 
   assert.is(explicitUploads(st, record.slice(1)), undefined, 'a record of another length does not fit');
 });
 
+test("a Bee upload's postage batch survives: written out chunk by chunk, and written back (one event per batch)", () => {
+  const bee = { protocol: { kind: 'bee' } };
+  const st = state([
+    { at: '0s', upload: { node: 1, chunks: 1 } },
+    { at: '0s', upload: { node: 1, chunks: 2, batch: 3 } },
+  ], bee);
+  const id = net16.ids[1]!;
+  const record: UploadRecord[] = ['01', '02', '03'].map((b) => ({ address: b.repeat(32), node: id }));
+  const explicit = explicitUploads(st, record)!;
+  assert.equal(explicit.scenario.events.map((e) => e.action), [
+    { upload: { node: 1, chunks: 1, addresses: ['01'.repeat(32)] } },
+    { upload: { node: 1, chunks: 1, addresses: ['02'.repeat(32)], batch: 3 } },
+    { upload: { node: 1, chunks: 1, addresses: ['03'.repeat(32)], batch: 3 } },
+  ]);
+  const written = eventsJson(explicit.scenario.events, net16);
+  assert.equal(written, [
+    { at: '0s', upload: { node: 1, addresses: ['01'.repeat(32)] } },
+    { at: '0s', upload: { node: 1, addresses: ['02'.repeat(32), '03'.repeat(32)], batch: 3 } },
+  ]);
+  assert.is(sizeOf(explicit).events, 2);
+  const back = parse({ events: written, ...bee }).events.map((e) => ('upload' in e.action ? [e.action.upload.chunks, e.action.upload.batch] : []));
+  assert.equal(back, [[1, undefined], [2, 3]], 'the written events parse back to the same chunks and batches');
+});
+
 test('a stop gets a shorter version (its start moved halfway), a link spike a shorter and milder one', () => {
   const st = state([
     { at: '1s', stop: { node: 3 } },

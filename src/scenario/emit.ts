@@ -57,17 +57,17 @@ export function eventsJson(events: readonly TimedAction[], t: Topology): unknown
     return i;
   };
   const out: { at: string; [verb: string]: unknown }[] = [];
-  let last: { at: Micros; node: number | string; addresses: string[] } | undefined;
+  let last: { at: Micros; node: number | string; batch: number | undefined; addresses: string[] } | undefined;
   for (const e of events) {
     const a = e.action;
     if ('upload' in a && a.upload.addresses) {
       const node = ref(a.upload.node);
-      if (last && last.at === e.at && last.node === node) {
+      if (last && last.at === e.at && last.node === node && last.batch === a.upload.batch) {
         last.addresses.push(...a.upload.addresses);
         continue;
       }
-      last = { at: e.at, node, addresses: [...a.upload.addresses] };
-      out.push({ at: durationText(e.at), upload: { node, addresses: last.addresses } });
+      last = { at: e.at, node, batch: a.upload.batch, addresses: [...a.upload.addresses] };
+      out.push({ at: durationText(e.at), upload: { node, addresses: last.addresses, ...batchKey(a.upload.batch) } });
       continue;
     }
     last = undefined;
@@ -77,7 +77,7 @@ export function eventsJson(events: readonly TimedAction[], t: Topology): unknown
 }
 
 function actionJson(a: Action, ref: (r: NodeRef) => number | string): Record<string, unknown> {
-  if ('upload' in a) return { upload: { node: ref(a.upload.node), chunks: a.upload.chunks, ...(a.upload.batch !== undefined ? { batch: a.upload.batch } : {}) } };
+  if ('upload' in a) return { upload: { node: ref(a.upload.node), chunks: a.upload.chunks, ...batchKey(a.upload.batch) } };
   if ('connect' in a) return { connect: { a: ref(a.connect.a), b: ref(a.connect.b) } };
   if ('disconnect' in a) return { disconnect: { a: ref(a.disconnect.a), b: ref(a.disconnect.b) } };
   if ('stop' in a) return { stop: { node: ref(a.stop.node) } };
@@ -112,4 +112,9 @@ function linksJson(c: LinkChange, ref: (r: NodeRef) => number | string): Record<
     ...(c.processing !== undefined ? { processing: durationText(c.processing) } : {}),
     ...(c.for !== undefined ? { for: durationText(c.for) } : {}),
   };
+}
+
+/** An upload's `batch` key, left out for the default batch as the author left it out. */
+export function batchKey(batch: number | undefined): { batch?: number } {
+  return batch !== undefined ? { batch } : {};
 }

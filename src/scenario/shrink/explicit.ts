@@ -1,3 +1,4 @@
+import { batchKey } from '../emit.js';
 import type { TimedAction } from '../schema.js';
 import type { State } from './state.js';
 
@@ -9,7 +10,7 @@ export interface UploadRecord {
 
 /**
  * The state with every upload written out chunk by chunk: one upload event per chunk, at the node the run put it
- * on and with the address it drew, in the place of the event that made it (so chunks keep their upload order);
+ * on, with the address it drew and its event's postage batch, in the place of the event that made it (so chunks keep their upload order);
  * chunks no node took are left out, and `remove` ranges move down past them. Each chunk is then an event of its
  * own that the chunk pass can drop. Undefined when the record does not fit the scenario's uploads.
  */
@@ -37,7 +38,7 @@ export function explicitUploads(st: State, uploads: readonly UploadRecord[]): St
         if (u.node === null) continue;
         const node = index.get(u.node);
         if (node === undefined) return undefined;
-        events.push({ at: e.at, action: { upload: { node, chunks: 1, addresses: [u.address] } } });
+        events.push({ at: e.at, action: { upload: { node, chunks: 1, addresses: [u.address], ...batchKey(a.upload.batch) } } });
       }
     } else if ('remove' in a) {
       const chunks = a.remove.chunks.map(([f, t]): [number, number] => [f - lostBefore[Math.min(f, uploads.length)]!, t - lostBefore[Math.min(t, uploads.length)]!]);

@@ -26,7 +26,7 @@ export function sizeOf(s: State): Size {
   for (const e of s.scenario.events) {
     const a = e.action;
     if ('upload' in a) chunks += a.upload.chunks;
-    const merges = last && 'upload' in a && 'upload' in last.action && a.upload.addresses && last.action.upload.addresses && last.at === e.at && last.action.upload.node === a.upload.node;
+    const merges = last && 'upload' in a && 'upload' in last.action && a.upload.addresses && last.action.upload.addresses && last.at === e.at && last.action.upload.node === a.upload.node && last.action.upload.batch === a.upload.batch;
     if (!merges) events++;
     last = e;
   }
