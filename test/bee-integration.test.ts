@@ -10,9 +10,10 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { buildResult } from '../src/report/result.js';
 import { parseScenario } from '../src/scenario/schema.js';
-import { runScenario, type RunOutcome } from '../src/scenario/runner.js';
+import { runScenario } from '../src/scenario/runner.js';
 import { generateTopology } from '../src/topology/generate.js';
 import { loadSnapshot } from '../src/topology/snapshot.js';
+import { judged } from './helpers/judged.js';
 import { ROOT, runCli } from './helpers/process.js';
 
 const scenario = (json: Record<string, unknown>) => parseScenario({ pullsim: 1, topology: { snapshot: 'in-memory' }, ...json }, 'mem.json', 'bee');
@@ -36,16 +37,6 @@ test('a Bee network of 16 nodes runs through the world: every node holds every c
   assert.ok(r.diagnosis?.bee && r.diagnosis.subscriptions === undefined, "Bee's diagnosis, not stream!'s");
   assert.is(r.diagnosis!.bee!.reserveAtEnd.reduce((a, b) => a + b, 0), r.nodes.reduce((a, n) => a + (n.up ? (n as { stored: number }).stored : 0), 0), "the report's reserve sizes are the nodes' own counts");
 });
-
-/** Everything a run's consumers read of its checkers, as one comparable string. */
-function judged(o: RunOutcome): string {
-  const v = o.verdict;
-  const c = o.checks;
-  return JSON.stringify({
-    verdict: { ...v, pairs: [Array.from(v.pairs.node), Array.from(v.pairs.chunk), Array.from(v.pairs.storedAt)] },
-    checks: { ...c, curves: c.curves && [Array.from(c.curves.beyond), Array.from(c.curves.latencies)] },
-  });
-}
 
 test('2,000 Bee nodes with an overfull reserve, a wipe, lost data and an expired batch: the same verdict and summary with the checkers in their own thread', () => {
   const s = scenario({

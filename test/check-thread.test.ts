@@ -11,10 +11,11 @@ import { fileURLToPath } from 'node:url';
 import { MsgType, type Message } from '../src/protocol/stream/messages.js';
 import { withMutant } from '../src/scenario/mutants.js';
 import { loadScenario } from '../src/scenario/loader.js';
-import { runScenario, type RunOutcome } from '../src/scenario/runner.js';
+import { runScenario } from '../src/scenario/runner.js';
 import type { WorldObserver } from '../src/sim/observer.js';
 import { AddressTable } from '../src/topology/address.js';
 import { BLOCK, RowWriter, replay } from '../src/check/wire.js';
+import { judged } from './helpers/judged.js';
 import type { ChecksModule } from '../src/check/properties.js';
 import { checks as streamChecks } from '../src/check/stream/checks.js';
 
@@ -94,16 +95,6 @@ function repoRoot(): string {
   let dir = dirname(fileURLToPath(import.meta.url));
   while (!existsSync(join(dir, 'package.json'))) dir = dirname(dir);
   return dir;
-}
-
-/** Everything a run's consumers read of its checkers, as one comparable string. */
-function judged(o: RunOutcome): string {
-  const v = o.verdict;
-  const c = o.checks;
-  return JSON.stringify({
-    verdict: { ...v, pairs: [Array.from(v.pairs.node), Array.from(v.pairs.chunk), Array.from(v.pairs.storedAt)] },
-    checks: { ...c, curves: c.curves && [Array.from(c.curves.beyond), Array.from(c.curves.latencies)] },
-  });
 }
 
 const runs: [string, number, string | undefined][] = [

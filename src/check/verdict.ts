@@ -1,6 +1,6 @@
 import { lowerBound, upperBound } from '../core/sorted.js';
 import { formatMicros, type Micros } from '../core/units.js';
-import { po256, WORDS } from '../topology/address.js';
+import { closer, po256 } from '../topology/address.js';
 import { depthFromBins, depthFromPOs } from '../topology/depth.js';
 import type { CheckWorld } from './view.js';
 import type { Arrival, Duplicate, Recorder } from './checker.js';
@@ -284,19 +284,8 @@ class GoOracle {
   /** The node of maximal PO256 to the chunk, ties broken by XOR distance (= the XOR-closest node). */
   private closest(chunk: number): number {
     const w = this.world;
-    const a = w.topology.addrs.words;
-    const c = w.chunks.words;
     let best = 0;
-    for (let i = 1; i < w.nodes.length; i++) {
-      for (let k = 0; k < WORDS; k++) {
-        const x = (a[i * WORDS + k]! ^ c[chunk * WORDS + k]!) >>> 0;
-        const y = (a[best * WORDS + k]! ^ c[chunk * WORDS + k]!) >>> 0;
-        if (x !== y) {
-          if (x < y) best = i;
-          break;
-        }
-      }
-    }
+    for (let i = 1; i < w.nodes.length; i++) if (closer(w.topology.addrs, i, best, w.chunks, chunk)) best = i;
     return best;
   }
 

@@ -1,4 +1,4 @@
-import { WORDS } from '../topology/address.js';
+import { closer } from '../topology/address.js';
 import type { World } from '../sim/world.js';
 
 /**
@@ -9,23 +9,10 @@ import type { World } from '../sim/world.js';
  * per chunk: runs of a few thousand nodes and chunks take milliseconds.
  */
 export function closestUpNode(world: World, chunk: number): number | undefined {
-  const a = world.topology.addrs.words;
-  const c = world.chunks.words;
+  const addrs = world.topology.addrs;
   let best = -1;
   for (let i = 0; i < world.nodes.length; i++) {
-    if (!world.up[i]) continue;
-    if (best < 0) {
-      best = i;
-      continue;
-    }
-    for (let k = 0; k < WORDS; k++) {
-      const x = (a[i * WORDS + k]! ^ c[chunk * WORDS + k]!) >>> 0;
-      const y = (a[best * WORDS + k]! ^ c[chunk * WORDS + k]!) >>> 0;
-      if (x !== y) {
-        if (x < y) best = i;
-        break;
-      }
-    }
+    if (world.up[i] && (best < 0 || closer(addrs, i, best, world.chunks, chunk))) best = i;
   }
   return best < 0 ? undefined : best;
 }

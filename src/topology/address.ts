@@ -78,6 +78,16 @@ export function po256(ta: AddressTable, a: number, tb: AddressTable, b: number):
   return 256;
 }
 
+/** Whether address `i` of `ta` is strictly closer than its address `j` to address `c` of `tc`, by XOR distance. */
+export function closer(ta: AddressTable, i: number, j: number, tc: AddressTable, c: number): boolean {
+  for (let k = 0; k < WORDS; k++) {
+    const x = (ta.words[i * WORDS + k]! ^ tc.words[c * WORDS + k]!) >>> 0;
+    const y = (ta.words[j * WORDS + k]! ^ tc.words[c * WORDS + k]!) >>> 0;
+    if (x !== y) return x < y;
+  }
+  return false;
+}
+
 /** Capped proximity (chunk.Proximity): the first differing bit within the first 16 bits, else 16. */
 export function po16(headA: number, headB: number): number {
   const p = Math.clz32((headA ^ headB) >>> 0);
