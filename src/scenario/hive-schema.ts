@@ -1,17 +1,11 @@
 import { formatMicros, type Micros } from '../core/units.js';
+import type { HiveParams } from '../sim/hive.js';
 import { custom, fail, int, nullable, object, oneOf, optional, type Spec } from './spec.js';
 
 /** The scenario's `hive` section, resolved: which hive redials, and the Go hive's parameters (used by "go" only). */
-export interface HiveOptions {
+export interface HiveOptions extends Omit<HiveParams, 'neighbourhoodSize'> {
   /** "simple": one redial protocol.redialDelay after a protocol drop, restarts and heals reconnect at once; "go": hive.ts */
   model: 'simple' | 'go';
-  keepAlive: Micros;
-  retryInterval: Micros;
-  retryExponent: number;
-  retryJitter: number;
-  maxRetries: number;
-  minBinSize: number;
-  dialHistory: Micros | null;
 }
 
 /**
