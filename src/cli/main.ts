@@ -337,7 +337,7 @@ function parser(argv: string[]): Argv {
   for (const c of COMMAND_LIST) y = y.command(c.usage, c.describe, c.options);
   return y
     .scriptName('pullsim')
-    .usage("$0 <command> [options]\n\nA deterministic simulator of Swarm's pull-sync (stream!) protocol.")
+    .usage("$0 <command> [options]\n\nA deterministic simulator of Swarm's pull sync: the Go client's stream! protocol and Bee's pullsync.")
     .demandCommand(1, `a command: ${COMMANDS}`)
     .strict()
     .fail((msg, e) => {
