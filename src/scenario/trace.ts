@@ -1,4 +1,5 @@
 import type { EventSink } from '../core/engine.js';
+import { grown } from '../core/grown.js';
 import type { Micros } from '../core/units.js';
 
 /** One processed event as the engine saw it. */
@@ -24,11 +25,7 @@ export class TraceRecorder implements EventSink {
       this.overflow++;
       return;
     }
-    if ((this.length + 1) * 5 > this.data.length) {
-      const d = new Float64Array(this.data.length * 2);
-      d.set(this.data);
-      this.data = d;
-    }
+    if ((this.length + 1) * 5 > this.data.length) this.data = grown(this.data, this.data.length * 2);
     const o = this.length++ * 5;
     this.data[o] = time;
     this.data[o + 1] = kind;

@@ -1,4 +1,5 @@
 import type { Int32Arena } from '../core/arena.js';
+import { grown } from '../core/grown.js';
 import { subKey, type Key, type Keyed } from '../core/keyed.js';
 import type { ChunkHeads } from '../protocol/chunks.js';
 import { AddressTable, WORDS } from '../topology/address.js';
@@ -37,12 +38,8 @@ export class ChunkTable {
     const id = this.addresses.addWords(words, 0);
     const h = this.heads;
     if (id >= h.heads.length) {
-      const heads = new Uint32Array(h.heads.length * 2);
-      heads.set(h.heads);
-      h.heads = heads;
-      const batches = new Int32Array(heads.length);
-      batches.set(h.batches!);
-      h.batches = batches;
+      h.heads = grown(h.heads, h.heads.length * 2);
+      h.batches = grown(h.batches!, h.heads.length);
     }
     h.heads[id] = this.addresses.head(id);
     h.batches![id] = batch;

@@ -1,4 +1,5 @@
 import type { Engine } from '../core/engine.js';
+import { grown } from '../core/grown.js';
 import { below, type Keyed, type Key, type KeyedSequence } from '../core/keyed.js';
 import type { Micros } from '../core/units.js';
 import type { Protocol, WireMessage } from '../protocol/api.js';
@@ -165,22 +166,13 @@ export class Machine {
     const s = this.slots++;
     if (s === this.at.length) {
       const n = s * 2;
-      const f64 = (a: Float64Array) => {
-        const b = new Float64Array(n);
-        b.set(a);
-        return b;
-      };
-      this.at = f64(this.at);
-      this.seq = f64(this.seq);
-      this.cost = f64(this.cost);
-      this.token = f64(this.token);
-      this.arg = f64(this.arg);
-      const nodes = new Int32Array(n);
-      nodes.set(this.node);
-      this.node = nodes;
-      const heap = new Int32Array(n);
-      heap.set(this.heap);
-      this.heap = heap;
+      this.at = grown(this.at, n);
+      this.seq = grown(this.seq, n);
+      this.cost = grown(this.cost, n);
+      this.token = grown(this.token, n);
+      this.arg = grown(this.arg, n);
+      this.node = grown(this.node, n);
+      this.heap = grown(this.heap, n);
       this.recs.length = n;
     }
     return s;

@@ -1,4 +1,5 @@
 import type { Int32Arena } from '../../core/arena.js';
+import { grown } from '../../core/grown.js';
 import { IntTable } from '../../core/inttable.js';
 
 /**
@@ -107,22 +108,12 @@ export class OpenRanges {
 
   private grow(): void {
     const cap = this.cap * 2;
-    const f64 = (a: Float64Array): Float64Array => {
-      const b = new Float64Array(cap);
-      b.set(a);
-      return b;
-    };
-    const i32 = (a: Int32Array): Int32Array => {
-      const b = new Int32Array(cap);
-      b.set(a);
-      return b;
-    };
-    this.ruid = f64(this.ruid);
-    this.server = i32(this.server);
-    this.key = i32(this.key);
-    this.from = f64(this.from);
-    this.to = f64(this.to);
-    this.next = i32(this.next);
+    this.ruid = grown(this.ruid, cap);
+    this.server = grown(this.server, cap);
+    this.key = grown(this.key, cap);
+    this.from = grown(this.from, cap);
+    this.to = grown(this.to, cap);
+    this.next = grown(this.next, cap);
     this.cap = cap;
   }
 }

@@ -1,3 +1,4 @@
+import { grown } from '../../core/grown.js';
 import type { Draws } from '../../core/keyed.js';
 import { Client } from './client.js';
 import type { ProtocolNode } from '../api.js';
@@ -102,11 +103,7 @@ export class SyncNode implements ProtocolNode<Message, Peer> {
     if (this.peers.has(peerId)) throw new Error(`assertion failed: node ${this.id} already connected to ${peerId}`);
     if (this.kad.on(po256)) this.syncer.depthChanged();
     const slot = this.freeSlots.pop() ?? this.slots++;
-    if ((slot + 1) * BINS > this.cursors.length) {
-      const bigger = new Int32Array(this.cursors.length * 2);
-      bigger.set(this.cursors);
-      this.cursors = bigger;
-    }
+    if ((slot + 1) * BINS > this.cursors.length) this.cursors = grown(this.cursors, this.cursors.length * 2);
     this.cursors.fill(-1, slot * BINS, (slot + 1) * BINS);
     const peer = new Peer(this, peerId, po, po256, epoch, slot, link);
     this.peers.set(peerId, peer);
