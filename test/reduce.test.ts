@@ -81,6 +81,26 @@ test('a scenario without an upload keeps remove ranges on the same chunks (uploa
   assert.equal(first.remove.chunks, [[0, 0], [0, 10], [7, 14], [10, 14]]);
 });
 
+test("a Bee scenario without an upload keeps loseData ranges on the same chunks, as remove ranges", () => {
+  const s = parseScenario(
+    {
+      pullsim: 1,
+      topology: { snapshot: 'generated-16.json' },
+      protocol: { kind: 'bee' },
+      events: [
+        { at: '0s', upload: { node: 1, chunks: 10 } },
+        { at: '0s', upload: { node: 2, chunks: 5 } },
+        { at: '1m', loseData: { node: 4, chunks: [[0, 3], [10, 15]] } },
+      ],
+    },
+    'reduce.json',
+    'reduce',
+  );
+  const r = withoutEvent(s, 0).events[1]!.action;
+  assert.ok('loseData' in r);
+  assert.equal(r.loseData.chunks, [[0, 0], [0, 5]], "the first upload's chunks are gone; the second's are now 0-4");
+});
+
 test('withoutNode drops an upload at the node and moves later remove ranges with it', () => {
   const l = loaded([
     { at: '0s', upload: { node: 3, chunks: 5 } },

@@ -1,5 +1,6 @@
 import { textKey, type Key } from '../core/keyed.js';
 import type { Topology } from '../topology/topology.js';
+import { mapRefs } from './event-parts.js';
 import { resolveRef } from './loader.js';
 import type { NodeRef, TimedAction } from './schema.js';
 
@@ -21,13 +22,10 @@ export function eventKeys(events: readonly TimedAction[], t: Topology): Key[] {
 
 /** An event as canonical text: [at, verb, body], node references as full ids. */
 export function canonicalEvent(e: TimedAction, t: Topology): string {
-  const [verb, body] = Object.entries(e.action)[0] as [string, Record<string, unknown>];
   const id = (ref: NodeRef): string => {
     const r = resolveRef(ref, t);
     return typeof r === 'number' ? t.ids[r]! : String(ref);
   };
-  const out: Record<string, unknown> = { ...body };
-  for (const k of ['node', 'a', 'b']) if (k in out) out[k] = id(out[k] as NodeRef);
-  if (Array.isArray(out.groups)) out.groups = (out.groups as NodeRef[][]).map((g) => g.map(id));
-  return JSON.stringify([e.at, verb, out]);
+  const [[verb, body]] = Object.entries(mapRefs(e.action, id));
+  return JSON.stringify([e.at, verb, body]);
 }

@@ -5,6 +5,7 @@ import { shapedTopology } from '../topology/shapes.js';
 import { loadSnapshot } from '../topology/snapshot.js';
 import { readJsonFile } from '../topology/read-json.js';
 import type { Topology } from '../topology/topology.js';
+import { inRunOrder } from './event-parts.js';
 import { parseScenario, type NodeRef, type Scenario } from './schema.js';
 
 export interface Loaded {
@@ -72,8 +73,7 @@ function checkRefs(s: Scenario, t: Topology): void {
   const n = t.ids.length;
   const key = (a: number, b: number) => Math.min(a, b) * n + Math.max(a, b);
   const linked = new Set(t.conns.map(([a, b]) => key(a, b)));
-  const order = s.events.map((e, i) => ({ e, i })).sort((x, y) => x.e.at - y.e.at || x.i - y.i);
-  for (const { e, i } of order) {
+  for (const { e, i } of inRunOrder(s.events)) {
     const [verb, body] = Object.entries(e.action)[0] as [string, Record<string, unknown>];
     const at: Record<string, number | undefined> = {};
     for (const k of ['node', 'a', 'b']) if (k in body) at[k] = check(body[k] as NodeRef, `$.events[${i}].${verb}.${k}`);

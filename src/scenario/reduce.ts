@@ -1,7 +1,8 @@
 import { withoutNode as topologyWithoutNode } from '../topology/remove.js';
 import type { Loaded } from './loader.js';
 import { resolveRef } from './loader.js';
-import type { Action, NodeRef, Scenario, TimedAction } from './schema.js';
+import { firstChunks, mapChunkRanges, mapRefs, refsOf } from './event-parts.js';
+import type { NodeRef, Scenario, TimedAction } from './schema.js';
 
 /**
  * Smaller scenarios for shrinking a failing run: without one event, or without one node. Every draw of a run is keyed
@@ -10,7 +11,7 @@ import type { Action, NodeRef, Scenario, TimedAction } from './schema.js';
 
 /**
  * The scenario without event `index`. Dropping an upload also takes its chunks out of the index space that `remove`
- * ranges count in (chunks in upload order: events by time, ties in file order), so later ranges name the same chunks.
+ * and `loseData` ranges count in (chunks in upload order: events by time, ties in file order), so later ranges name the same chunks.
  */
 export function withoutEvent(s: Scenario, index: number): Scenario {
   if (s.events[index] === undefined) throw new Error(`assertion failed: no event ${index} among ${s.events.length}`);
@@ -21,22 +22,19 @@ export function withoutEvent(s: Scenario, index: number): Scenario {
 export function withoutEvents(s: Scenario, indexes: Iterable<number>): Scenario {
   const gone = new Set(indexes);
   const cuts: [number, number][] = [];
-  let start = 0;
-  for (const { e, i } of s.events.map((e, i) => ({ e, i })).sort((x, y) => x.e.at - y.e.at || x.i - y.i)) {
-    if (!('upload' in e.action)) continue;
-    if (gone.has(i)) cuts.push([start, start + e.action.upload.chunks]);
-    start += e.action.upload.chunks;
+  for (const [i, first] of firstChunks(s.events)) {
+    const e = s.events[i]!.action;
+    if (gone.has(i) && 'upload' in e) cuts.push([first, first + e.upload.chunks]);
   }
   const at = (c: number): number => cuts.reduce((n, [from, to]) => n - Math.min(Math.max(c - from, 0), to - from), c);
   const events = s.events.filter((_, i) => !gone.has(i));
-  if (cuts.length === 0) return { ...s, events };
-  return { ...s, events: events.map((e) => ('remove' in e.action ? { at: e.at, action: { remove: { ...e.action.remove, chunks: e.action.remove.chunks.map(([f, t]): [number, number] => [at(f), at(t)]) } } } : e)) };
+  return { ...s, events: cuts.length === 0 ? events : mapChunkRanges(events, at) };
 }
 
 /**
  * The loaded scenario without node `node`: the topology without it (later indexes move down by one), index
  * references renumbered to the same nodes, and every event that names the node dropped (with withoutEvent, so
- * `remove` ranges follow), except a partition, whose group just loses it. Id-prefix references stay as written
+ * chunk ranges follow), except a partition, whose group just loses it. Id-prefix references stay as written
  * (a prefix unique among all nodes is unique among fewer); "random" stays "random".
  */
 export function withoutNode(loaded: Loaded, node: number): Loaded {
@@ -46,21 +44,4 @@ export function withoutNode(loaded: Loaded, node: number): Loaded {
   const s = withoutEvents(scenario, scenario.events.flatMap((e, i) => (refsOf(e.action).some(names) && !('partition' in e.action) ? [i] : [])));
   const events = s.events.map((e): TimedAction => ({ at: e.at, action: mapRefs(e.action, (r) => (names(r) ? undefined : renumber(r))) }));
   return { scenario: { ...s, events }, topology: topologyWithoutNode(topology, node) };
-}
-
-/** Every node reference of an action. */
-function refsOf(a: Action): NodeRef[] {
-  const body = Object.values(a)[0] as Record<string, unknown>;
-  const refs = ['node', 'a', 'b'].flatMap((k) => (k in body ? [body[k] as NodeRef] : []));
-  if ('partition' in a && 'groups' in a.partition) refs.push(...a.partition.groups.flat());
-  return refs;
-}
-
-/** The action with every node reference mapped (undefined: a partition group member is dropped). */
-function mapRefs(a: Action, f: (ref: NodeRef) => NodeRef | undefined): Action {
-  const [verb, body] = Object.entries(a)[0] as [string, Record<string, unknown>];
-  const out: Record<string, unknown> = { ...body };
-  for (const k of ['node', 'a', 'b']) if (k in out) out[k] = f(out[k] as NodeRef);
-  if ('partition' in a && 'groups' in a.partition) out.groups = a.partition.groups.map((g) => g.flatMap((r) => f(r) ?? []));
-  return { [verb]: out } as Action;
 }

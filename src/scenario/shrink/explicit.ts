@@ -1,4 +1,5 @@
 import { batchKey } from '../emit.js';
+import { firstChunks, mapChunkRanges } from '../event-parts.js';
 import type { TimedAction } from '../schema.js';
 import type { State } from './state.js';
 
@@ -11,39 +12,33 @@ export interface UploadRecord {
 /**
  * The state with every upload written out chunk by chunk: one upload event per chunk, at the node the run put it
  * on, with the address it drew and its event's postage batch, in the place of the event that made it (so chunks keep their upload order);
- * chunks no node took are left out, and `remove` ranges move down past them. Each chunk is then an event of its
+ * chunks no node took are left out, and chunk ranges (`remove`, `loseData`) move down past them. Each chunk is then an event of its
  * own that the chunk pass can drop. Undefined when the record does not fit the scenario's uploads.
  */
 export function explicitUploads(st: State, uploads: readonly UploadRecord[]): State | undefined {
   const s = st.scenario;
-  const order = s.events.map((e, i) => ({ e, i })).sort((x, y) => x.e.at - y.e.at || x.i - y.i);
-  const firstChunk = new Map<number, number>();
-  let next = 0;
-  for (const { e, i } of order) {
-    if (!('upload' in e.action)) continue;
-    firstChunk.set(i, next);
-    next += e.action.upload.chunks;
-  }
-  if (next !== uploads.length) return undefined;
+  const firstChunk = firstChunks(s.events);
+  const total = [...firstChunk.keys()].reduce((n, i) => n + (s.events[i]!.action as { upload: { chunks: number } }).upload.chunks, 0);
+  if (total !== uploads.length) return undefined;
   const lostBefore = new Int32Array(uploads.length + 1);
   uploads.forEach((u, c) => (lostBefore[c + 1] = lostBefore[c]! + (u.node === null ? 1 : 0)));
   const index = new Map(st.topology.ids.map((id, i) => [id, i]));
   const events: TimedAction[] = [];
   for (const [i, e] of s.events.entries()) {
     const a = e.action;
-    if ('upload' in a) {
-      const start = firstChunk.get(i)!;
-      for (let c = start; c < start + a.upload.chunks; c++) {
-        const u = uploads[c]!;
-        if (u.node === null) continue;
-        const node = index.get(u.node);
-        if (node === undefined) return undefined;
-        events.push({ at: e.at, action: { upload: { node, chunks: 1, addresses: [u.address], ...batchKey(a.upload.batch) } } });
-      }
-    } else if ('remove' in a) {
-      const chunks = a.remove.chunks.map(([f, t]): [number, number] => [f - lostBefore[Math.min(f, uploads.length)]!, t - lostBefore[Math.min(t, uploads.length)]!]);
-      events.push({ at: e.at, action: { remove: { ...a.remove, chunks } } });
-    } else events.push(e);
+    if (!('upload' in a)) {
+      events.push(e);
+      continue;
+    }
+    const start = firstChunk.get(i)!;
+    for (let c = start; c < start + a.upload.chunks; c++) {
+      const u = uploads[c]!;
+      if (u.node === null) continue;
+      const node = index.get(u.node);
+      if (node === undefined) return undefined;
+      events.push({ at: e.at, action: { upload: { node, chunks: 1, addresses: [u.address], ...batchKey(a.upload.batch) } } });
+    }
   }
-  return { ...st, scenario: { ...s, events } };
+  const at = (c: number): number => c - lostBefore[Math.min(c, uploads.length)]!;
+  return { ...st, scenario: { ...s, events: mapChunkRanges(events, at) } };
 }
