@@ -3,6 +3,7 @@ import type { Latency } from '../net/links.js';
 import type { Topology } from '../topology/topology.js';
 import { resolveRef } from './loader.js';
 import type { Action, LinkChange, NodeRef, TimedAction } from './schema.js';
+import { parseRate } from './values.js';
 
 /**
  * A resolved scenario's parts written back as a scenario file says them (the inverse of schema.ts for what
@@ -41,10 +42,7 @@ export function latencyJson(l: Latency): unknown {
 
 /** Stops per second as "N/s" (or "N/m" where seconds would need an exponent); checked against the schema's reading. */
 function rateText(perSecond: number): string {
-  for (const text of [`${perSecond}/s`, `${perSecond * 60}/m`]) {
-    const m = /^(\d+(?:\.\d+)?)\/(s|m)$/.exec(text);
-    if (m && Number(m[1]) / (m[2] === 'm' ? 60 : 1) === perSecond) return text;
-  }
+  for (const text of [`${perSecond}/s`, `${perSecond * 60}/m`]) if (parseRate(text) === perSecond) return text;
   throw new Error(`assertion failed: churn rate ${perSecond}/s has no exact text`);
 }
 

@@ -1,6 +1,7 @@
 import { formatMicros, type Micros } from '../core/units.js';
 import type { HiveParams } from '../sim/hive.js';
-import { custom, fail, int, nullable, object, oneOf, optional, type Spec } from './spec.js';
+import { custom, fail, int, nullable, object, oneOf, optional } from './spec.js';
+import { positiveDuration } from './values.js';
 
 /** The scenario's `hive` section, resolved: which hive redials, and the Go hive's parameters (used by "go" only). */
 export interface HiveOptions extends Omit<HiveParams, 'neighbourhoodSize'> {
@@ -26,13 +27,9 @@ export const HIVE_DEFAULTS: HiveOptions = {
 
 const GO_KEYS = ['keepAlive', 'retryInterval', 'retryExponent', 'retryJitter', 'maxRetries', 'minBinSize', 'dialHistory'] as const;
 
-/** The `hive` object's spec, over the scenario's duration spec (schema.ts owns it). */
-export function hiveSpec(duration: Spec<Micros>) {
-  const expected = `${duration.expected.replace(/; not negative\)$/, ')')} above 0`;
-  const positive = custom(expected, (v, path, file) => {
-    const d = duration.parse(v, path, file);
-    return d > 0 ? d : fail(file, path, expected, v);
-  }, '1s', [...duration.bad(), { value: '0s' }]);
+/** The `hive` object's spec. */
+export function hiveSpec() {
+  const positive = positiveDuration;
   const jitter = custom('a number from 0 to 0.5', (v, path, file) => (typeof v === 'number' && v >= 0 && v <= 0.5 ? v : fail(file, path, 'a number from 0 to 0.5', v)), 0.15, [{ value: -0.1 }, { value: 0.6 }, { value: '0.15' }, { value: null }]);
   const d = (k: keyof HiveOptions) => `"${formatMicros(HIVE_DEFAULTS[k] as number)}"`;
   return object(

@@ -1,7 +1,8 @@
-import { formatMicros, parseDuration, type Micros } from '../core/units.js';
+import { parseDuration, type Micros } from '../core/units.js';
 import type { Costs } from '../protocol/env.js';
 import type { RuntimeOptions } from '../sim/machine.js';
 import { custom, fail, int, object, oneOf, optional, textual, type Spec } from './spec.js';
+import { durationDefault } from './values.js';
 
 /**
  * The scenario's `runtime` section: how the nodes' message handlers run (docs/runtime.md). Serial (the default)
@@ -18,7 +19,7 @@ export const COST_DEFAULTS: Costs = { handler: 11, send: 11, storeLookup: 6, get
 export const RUNTIME_DEFAULTS: RuntimeOptions = { handlers: 'serial', cores: 2, busyLoops: 0, jitter: 50, costs: COST_DEFAULTS };
 
 const duration = textual<Micros>('a duration such as "20us", "1ms" (us, ms, s; not negative)', parseDuration, '20us', ['5', '-1us', '1 sec']);
-const dur = (x: Micros) => `"${formatMicros(x)}"`;
+const dur = durationDefault;
 
 const busyLoops = custom<number>(
   'a number from 0 to 1000 (other busy threads on the machine)',

@@ -1,8 +1,9 @@
 import { UsageError, show } from '../core/errors.js';
-import { formatMicros, parseDuration, type Micros } from '../core/units.js';
+import type { Micros } from '../core/units.js';
 import { BEE_MUTANTS, beeDefaults, type BeeMutant, type BeeOptions } from '../protocol/bee/options.js';
 import { protocolDefaults, type LatentDefect, type Mutant, type ProtocolOptions } from '../protocol/stream/options.js';
-import { bool, int, oneOf, optional, textual, type Field } from './spec.js';
+import { bool, int, oneOf, optional, type Field } from './spec.js';
+import { duration, durationDefault, positiveDuration } from './values.js';
 
 // The scenario keys that belong to one protocol, and each protocol's resolved settings: Bee's settings (protocol.*), and which keys, events and expect
 // bounds mean something for which `protocol.kind`. schema.ts holds the shared format.
@@ -10,14 +11,8 @@ import { bool, int, oneOf, optional, textual, type Field } from './spec.js';
 export const PROTOCOL_KINDS = ['stream', 'bee'] as const;
 export type ProtocolKind = (typeof PROTOCOL_KINDS)[number];
 
-const duration = textual<Micros>('a duration such as "250ms", "2s" or "1m" (us, ms, s, m, h; not negative)', parseDuration, '1s', ['5', '-1s', '1 sec', '1y']);
-const positive = textual<Micros>('a duration above 0 such as "1s" or "5m"', (v) => {
-  const d = parseDuration(v);
-  return d !== undefined && d > 0 ? d : undefined;
-}, '1s', ['0s', '5', '-1s']);
-
 const b = beeDefaults();
-const dur = (x: Micros) => `"${formatMicros(x)}"`;
+const dur = durationDefault;
 
 /** Bee's settings under `protocol` (defaults from beeDefaults(); docs/bee.md says which differ from Bee's and why). */
 export const BEE_FIELDS = {
@@ -26,9 +21,9 @@ export const BEE_FIELDS = {
   networkRadius: optional(int(0, 31), 'the radius the status protocol reports when warm-up ends', undefined, String(b.networkRadius)),
   minimumRadius: optional(int(0, 31), '--minimum-storage-radius: the radius never goes below it', undefined, String(b.minimumRadius)),
   warmupTime: optional(duration, '--warmup-time: the puller starts at most this long after the first connection', undefined, dur(b.warmupTime)),
-  recalcPeersDur: optional(positive, "the puller's periodic recalculation", undefined, dur(b.recalcPeersDur)),
-  wakeupDuration: optional(positive, "the reserve worker's wake-up (a radius decrease is checked then)", undefined, dur(b.wakeupDuration)),
-  histRateWindow: optional(positive, 'the window of the historical sync rate', undefined, dur(b.histRateWindow)),
+  recalcPeersDur: optional(positiveDuration, "the puller's periodic recalculation", undefined, dur(b.recalcPeersDur)),
+  wakeupDuration: optional(positiveDuration, "the reserve worker's wake-up (a radius decrease is checked then)", undefined, dur(b.wakeupDuration)),
+  histRateWindow: optional(positiveDuration, 'the window of the historical sync rate', undefined, dur(b.histRateWindow)),
   maxPage: optional(int(1, 4096), 'entries per Offer', undefined, String(b.maxPage)),
   pageTimeout: optional(duration, 'after the first chunk of a page, the wait for each further one', undefined, dur(b.pageTimeout)),
   serverRate: optional(int(1, 1_000_000), "chunks a second the server delivers to one peer (burst maxPage)", undefined, String(b.serverRate)),

@@ -9,7 +9,7 @@ import { hiveSpec, resolveHive, type HiveOptions } from './hive-schema.js';
 import { RUNTIME, runtimeOf } from './runtime-spec.js';
 import { BEE_VERBS, STREAM_KEYS, beeConfig, refuseKey, streamConfig, withKind, BEE_FIELDS, type BeeProtocolConfig, type ProtocolKind, type StreamProtocolConfig } from './schema-protocols.js';
 import { bool, custom, fail, int, list, nullable, object, oneOf, optional, required, str, variant } from './spec.js';
-import { NAME, bandwidth, chunkAddress, downtime, duration, latency, name, nodeRef, range, rate } from './values.js';
+import { NAME, bandwidth, chunkAddress, downtime, duration, durationDefault, latency, name, nodeRef, range, rate } from './values.js';
 
 /** A node reference as written: an index, a unique id prefix, or "random". */
 export type NodeRef = number | string;
@@ -202,7 +202,7 @@ const topology = object(
 const d = protocolDefaults('head');
 const pr = protocolDefaults('pr1538');
 const both = (k: keyof ProtocolOptions, f = (x: unknown) => JSON.stringify(x)) => (d[k] === pr[k] ? f(d[k]) : `${f(d[k])} (pr1538: ${f(pr[k])})`);
-const dur = (x: unknown) => `"${formatMicros(x as number)}"`;
+const dur = (x: unknown): string => durationDefault(x as Micros);
 const protocol = object(
   withKind({
     version: optional(oneOf(['head', 'pr1538'] as const), 'which Go client the protocol behaves like; sets the defaults below', 'head'),
@@ -278,7 +278,7 @@ export const SCENARIO = object(
     seed: optional(int(0), "the run's seed; --seed overrides it", DEFAULTS.seed as number),
     topology: required(topology, 'a snapshot file or a generated topology'),
     protocol: optional(protocol, 'protocol settings (the Go client as default)'),
-    hive: optional(hiveSpec(duration), 'the hive: how dropped, stopped and partitioned links come back'),
+    hive: optional(hiveSpec(), 'the hive: how dropped, stopped and partitioned links come back'),
     links: optional(links, 'the link model'),
     runtime: optional(RUNTIME, 'how message handlers run (serial, or goroutines on a simulated machine)'),
     events: optional(list(EVENT, 'an array of events'), 'the timeline', []),

@@ -1,4 +1,4 @@
-import { parseBandwidth, parseDuration, type Micros } from '../core/units.js';
+import { formatMicros, parseBandwidth, parseDuration, type Micros } from '../core/units.js';
 import type { Latency } from '../net/links.js';
 import { custom, fail, int, str, textual, type Spec } from './spec.js';
 import type { NodeRef } from './schema.js';
@@ -7,6 +7,19 @@ import type { NodeRef } from './schema.js';
 // references, churn rates and downtimes, chunk ranges and addresses.
 
 export const duration = textual<Micros>('a duration such as "250ms", "2s" or "1m" (us, ms, s, m, h; not negative)', parseDuration, '1s', ['5', '-1s', '1 sec', '1y']);
+/** A duration above 0 (a period or a timeout: 0 would never let time move on). */
+const POSITIVE = `${duration.expected.replace(/; not negative\)$/, ')')} above 0`;
+export const positiveDuration: Spec<Micros> = custom<Micros>(
+  POSITIVE,
+  (v, path, file) => {
+    const d = duration.parse(v, path, file);
+    return d > 0 ? d : fail(file, path, POSITIVE, v);
+  },
+  '1s',
+  [...duration.bad(), { value: '0s' }],
+);
+/** A duration as a scenario file writes it, for a key's documented default: "250ms". */
+export const durationDefault = (x: Micros): string => `"${formatMicros(x)}"`;
 export const bandwidth = textual<number>('a bandwidth such as "10MB/s" (B/s, KB/s, MB/s, GB/s, KiB/s, MiB/s, GiB/s) or "unlimited"', parseBandwidth, '1MB/s', ['10 mbps', '0MB/s', '-1MB/s']);
 export const NAME = /^(?!\.\.?$)[A-Za-z0-9._-]{1,100}$/;
 export const name = str('a name of 1 to 100 letters, digits, ".", "_" or "-" (not "." or "..")', NAME, [{ value: '..' }, { value: '.' }, { value: 'a/b' }, { value: 'x'.repeat(300) }, { value: '' }]);
@@ -45,11 +58,16 @@ export const nodeRef = (random = true): Spec<NodeRef> => {
   );
 };
 
+/** A rate as "N/s" or "N/m", in events per second (NaN when it is not one). */
+export function parseRate(v: unknown): number {
+  const m = typeof v === 'string' ? /^(\d+(?:\.\d+)?)\/(s|m)$/.exec(v) : null;
+  return m ? Number(m[1]) / (m[2] === 'm' ? 60 : 1) : NaN;
+}
+
 export const rate = textual<number>(
   'stops per time such as "0.5/s" or "6/m", above 0 and at most 1000/s',
   (v) => {
-    const m = typeof v === 'string' ? /^(\d+(?:\.\d+)?)\/(s|m)$/.exec(v) : null;
-    const r = m ? Number(m[1]) / (m[2] === 'm' ? 60 : 1) : NaN;
+    const r = parseRate(v);
     return r > 0 && r <= 1000 ? r : undefined;
   },
   '1/s',
