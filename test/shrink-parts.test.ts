@@ -64,6 +64,15 @@ test('consecutive uploads of named chunks at one node and time are written as on
   assert.equal(sizeOf(s), { nodes: 16, chunks: 3, events: 2, links: net16.conns.length });
 });
 
+test('an index and an id prefix of one node are one node: their uploads are written, and counted, as one event', () => {
+  const s = state([
+    { at: '0s', upload: { node: 3, addresses: ['01'.repeat(32)] } },
+    { at: '0s', upload: { node: net16.ids[3]!.slice(0, 8), addresses: ['02'.repeat(32)] } },
+  ]);
+  assert.equal(eventsJson(s.scenario.events, net16), [{ at: '0s', upload: { node: 3, addresses: ['01'.repeat(32), '02'.repeat(32)] } }]);
+  assert.is(sizeOf(s).events, 1);
+});
+
 test('an upload names chunks or addresses, not both; an address is named once in a scenario', () => {
   const both = usageError(() => parse({ events: [{ at: '0s', upload: { node: 0, chunks: 1, addresses: ['00'.repeat(32)] } }] }));
   assert.is(both.path, '$.events[0].upload');

@@ -46,31 +46,37 @@ function rateText(perSecond: number): string {
   throw new Error(`assertion failed: churn rate ${perSecond}/s has no exact text`);
 }
 
+/** Node reference `r` as a file writes it: an index into `t`, or "random". */
+function refIn(t: Topology, r: NodeRef): number | string {
+  const i = resolveRef(r, t);
+  if (i === undefined) return 'random';
+  if (typeof i !== 'number') throw new Error(`assertion failed: node reference ${String(r)} is ${i}`);
+  return i;
+}
+
+/** Whether event `e` is written into the upload before it: both name their chunks, at one time, node and batch. */
+export function joinsUpload(prev: TimedAction | undefined, e: TimedAction, t: Topology): boolean {
+  const a = e.action;
+  const p = prev?.action;
+  if (!p || !('upload' in a) || !('upload' in p) || !a.upload.addresses || !p.upload.addresses) return false;
+  return prev!.at === e.at && a.upload.batch === p.upload.batch && refIn(t, a.upload.node) === refIn(t, p.upload.node);
+}
+
 /** The events as a scenario file writes them, node references as indexes into `t`. */
 export function eventsJson(events: readonly TimedAction[], t: Topology): unknown[] {
-  const ref = (r: NodeRef): number | string => {
-    const i = resolveRef(r, t);
-    if (i === undefined) return 'random';
-    if (typeof i !== 'number') throw new Error(`assertion failed: node reference ${String(r)} is ${i}`);
-    return i;
-  };
+  const ref = (r: NodeRef) => refIn(t, r);
   const out: { at: string; [verb: string]: unknown }[] = [];
-  let last: { at: Micros; node: number | string; batch: number | undefined; addresses: string[] } | undefined;
-  for (const e of events) {
+  let addresses: string[] = [];
+  events.forEach((e, i) => {
     const a = e.action;
     if ('upload' in a && a.upload.addresses) {
-      const node = ref(a.upload.node);
-      if (last && last.at === e.at && last.node === node && last.batch === a.upload.batch) {
-        last.addresses.push(...a.upload.addresses);
-        continue;
+      if (joinsUpload(events[i - 1], e, t)) addresses.push(...a.upload.addresses);
+      else {
+        addresses = [...a.upload.addresses];
+        out.push({ at: durationText(e.at), upload: { node: ref(a.upload.node), addresses, ...batchKey(a.upload.batch) } });
       }
-      last = { at: e.at, node, batch: a.upload.batch, addresses: [...a.upload.addresses] };
-      out.push({ at: durationText(e.at), upload: { node, addresses: last.addresses, ...batchKey(a.upload.batch) } });
-      continue;
-    }
-    last = undefined;
-    out.push({ at: durationText(e.at), ...actionJson(a, ref) });
-  }
+    } else out.push({ at: durationText(e.at), ...actionJson(a, ref) });
+  });
   return out;
 }
 

@@ -1,6 +1,7 @@
 import type { Latency } from '../../net/links.js';
 import type { Topology } from '../../topology/topology.js';
 import { withoutEvents as scenarioWithout, withoutNode } from '../reduce.js';
+import { joinsUpload } from '../emit.js';
 import type { Scenario, TimedAction } from '../schema.js';
 
 /** What a shrink step changes: the scenario (mutant applied, time bounded), its topology and the seed. */
@@ -20,16 +21,9 @@ export interface Size {
 
 /** Uploaded chunks (by the scenario's events) and events as a file writes them (consecutive named uploads at one node and time are one). */
 export function sizeOf(s: State): Size {
-  let chunks = 0;
-  let events = 0;
-  let last: TimedAction | undefined;
-  for (const e of s.scenario.events) {
-    const a = e.action;
-    if ('upload' in a) chunks += a.upload.chunks;
-    const merges = last && 'upload' in a && 'upload' in last.action && a.upload.addresses && last.action.upload.addresses && last.at === e.at && last.action.upload.node === a.upload.node && last.action.upload.batch === a.upload.batch;
-    if (!merges) events++;
-    last = e;
-  }
+  const ev = s.scenario.events;
+  const chunks = ev.reduce((n, e) => n + ('upload' in e.action ? e.action.upload.chunks : 0), 0);
+  const events = ev.filter((e, i) => !joinsUpload(ev[i - 1], e, s.topology)).length;
   return { nodes: s.topology.ids.length, chunks, events, links: s.topology.conns.length };
 }
 
